@@ -1,0 +1,24 @@
+/** iDenfy keys and the continue-link key, from Secrets Manager, cached by Powertools Parameters. */
+import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import { z } from 'zod';
+import type { IdenfySecrets } from '../app/model';
+
+const secretSchema = z.object({
+  apiKey: z.string().min(1),
+  apiSecret: z.string().min(1),
+  webhookSigningKey: z.string().min(1),
+  continueLinkKey: z.string().min(16),
+});
+
+/** Cached for 5 minutes per container, so a rotated value is picked up without a deploy. */
+export async function loadSecrets(secretId: string): Promise<IdenfySecrets> {
+  const value = await getSecret(secretId, { transform: 'json', maxAge: 300 });
+  const parsed = secretSchema.safeParse(value);
+  if (!parsed.success) {
+    // Name the keys, never the values.
+    throw new Error(
+      `Secret ${secretId} is missing keys: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`,
+    );
+  }
+  return parsed.data;
+}

@@ -1,0 +1,109 @@
+/**
+ * Use case (comparator): once a verification's results decide it, write the status (version check)
+ * and publish the event through the outbox. Safe to run any number of times for the same input.
+ */
+import { decide } from '../domain/decide';
+import type { DecisionPolicy } from '../domain/policy';
+import type { SessionResult } from '../domain/types';
+import type { EventPublisher, OutboxEvent, Verification, VerificationRepository } from './model';
+import { VersionConflict } from './model';
+
+export interface FinaliseDeps {
+  repo: VerificationRepository;
+  publisher: EventPublisher;
+  policy: DecisionPolicy;
+  now: () => Date;
+}
+
+export type FinaliseOutcome = 'not-found' | 'waiting' | 'decided' | 'republished' | 'already-final';
+
+const MAX_CONFLICTS = 3;
+
+export async function finaliseVerification(
+  verificationId: string,
+  deps: FinaliseDeps,
+): Promise<FinaliseOutcome> {
+  for (let attempt = 1; ; attempt++) {
+    const v = await deps.repo.get(verificationId);
+    if (!v) return 'not-found';
+    if (v.status !== 'PENDING') {
+      // Decided before: make sure its event is out (a publish may have failed after the write).
+      return (await publishOutbox(v, deps)) ? 'republished' : 'already-final';
+    }
+    const results = await deps.repo.results(verificationId);
+    const decision = decide(
+      {
+        method: v.method,
+        claimed: v.claimed,
+        allowedDocumentTypes: v.documentTypes,
+        identity: resultFor(results, 'IDENTITY', v.identity.scanRef),
+        document: v.document ? resultFor(results, 'DOCUMENT', v.document.scanRef) : undefined,
+      },
+      deps.policy,
+      deps.now(),
+    );
+    if (!decision) return 'waiting';
+
+    const decidedAt = deps.now().toISOString();
+    const version = v.version + 1;
+    const outbox: OutboxEvent = {
+      eventId: `${v.verificationId}#${version}`,
+      detailType: 'Verification Finalized',
+      version,
+      detail: {
+        schemaVersion: 1,
+        eventId: `${v.verificationId}#${version}`,
+        verificationId: v.verificationId,
+        clientId: v.clientId,
+        method: v.method,
+        status: decision.status,
+        previousStatus: v.status,
+        reasons: decision.reasons,
+        policyVersion: deps.policy.policyVersion,
+        sessions: eventSessions(v, results),
+        checks: decision.checks,
+        decidedAt,
+      },
+    };
+    try {
+      const saved = await deps.repo.saveDecision(verificationId, v.version, {
+        ...decision,
+        decidedAt,
+        outbox,
+      });
+      await publishOutbox(saved, deps);
+      return 'decided';
+    } catch (err) {
+      if (!(err instanceof VersionConflict) || attempt >= MAX_CONFLICTS) throw err;
+      // Someone else changed it meanwhile: read again and start over.
+    }
+  }
+}
+
+/** Publishes the outbox event if not yet published; true when it published. Throws so the message is retried. */
+async function publishOutbox(v: Verification, deps: FinaliseDeps): Promise<boolean> {
+  if (!v.outbox || (v.publishedVersion ?? 0) >= v.outbox.version) return false;
+  await deps.publisher.publish(v.outbox);
+  await deps.repo.markPublished(v.verificationId, v.outbox.version);
+  return true;
+}
+
+function resultFor(results: SessionResult[], role: SessionResult['role'], scanRef: string) {
+  return results.find((r) => r.role === role && r.scanRef === scanRef);
+}
+
+/** Session summaries for events: statuses and document type only. */
+function eventSessions(v: Verification, results: SessionResult[]) {
+  const identity = resultFor(results, 'IDENTITY', v.identity.scanRef);
+  const document = v.document ? resultFor(results, 'DOCUMENT', v.document.scanRef) : undefined;
+  return {
+    identity: { scanRef: v.identity.scanRef, overall: identity?.overall ?? null },
+    document: v.document
+      ? {
+          scanRef: v.document.scanRef,
+          overall: document?.overall ?? null,
+          docType: document?.document.documentType ?? null,
+        }
+      : null,
+  };
+}

@@ -1,0 +1,107 @@
+/** Use case: iDenfy reports a session result. Verify, validate, record (monotonic), queue. */
+import { createHash } from 'node:crypto';
+import type { DocumentData } from '../domain/types';
+import { HttpError } from '../shared/errors';
+import { parseJsonBody } from '../shared/http';
+import { type IdenfyWebhook, webhookSchema } from '../shared/schemas';
+import { isValidSignature } from '../shared/signature';
+import type { RecordOutcome, VerificationRepository, WorkQueue } from './model';
+
+export interface WebhookDeps {
+  repo: VerificationRepository;
+  queue: WorkQueue;
+  signingKey: string;
+  now: () => Date;
+  retentionDays: number;
+}
+
+export type WebhookAnswer =
+  | { status: 'ignored' }
+  | { status: RecordOutcome; verificationId: string; resultVersion: number };
+
+export async function recordWebhook(
+  body: Buffer,
+  signature: string | undefined,
+  eventType: string | undefined,
+  deps: WebhookDeps,
+): Promise<WebhookAnswer> {
+  if (!isValidSignature(body, signature, deps.signingKey)) {
+    throw new HttpError(401, 'INVALID_SIGNATURE', 'Idenfy-Signature: missing or does not match the body');
+  }
+  const parsed = webhookSchema.safeParse(parseJsonBody(body));
+  if (!parsed.success) {
+    const fields = [...new Set(parsed.error.issues.map((i) => i.path.join('.') || '(body)'))];
+    throw new HttpError(400, 'VALIDATION_ERROR', `${fields.join(', ')}: missing or invalid`);
+  }
+  const hook = parsed.data;
+
+  const session = await deps.repo.findSession(hook.scanRef);
+  if (!session) return { status: 'ignored' };
+  // A scanRef of ours with someone else's externalRef is not a result we asked for.
+  if (hook.externalRef && hook.externalRef !== session.verificationId) return { status: 'ignored' };
+
+  const result = {
+    role: session.role,
+    scanRef: hook.scanRef,
+    overall: hook.status.overall,
+    final: isFinal(hook, eventType),
+    eventType: eventType ?? null,
+    document: documentData(hook),
+    fraudTags: hook.status.fraudTags ?? [],
+    mismatchTags: hook.status.mismatchTags ?? [],
+  };
+  const recorded = await deps.repo.recordResult(
+    session.verificationId,
+    { ...result, digest: contentDigest(result), receivedAt: deps.now().toISOString() },
+    deps.retentionDays,
+  );
+  // Queued for duplicates too: a crash between the write and the send is healed by iDenfy's retry.
+  await deps.queue.send(session.verificationId, `${hook.scanRef}#${recorded.resultVersion}`);
+  return {
+    status: recorded.outcome,
+    verificationId: session.verificationId,
+    resultVersion: recorded.resultVersion,
+  };
+}
+
+/** Expiry and cancellation end a session whatever `final` says (its value there is UNCONFIRMED). */
+function isFinal(hook: IdenfyWebhook, eventType: string | undefined): boolean {
+  if (hook.final === true) return true;
+  if (eventType === 'IDENTIFICATION_EXPIRED' || eventType === 'IDENTIFICATION_CANCELLED') return true;
+  return hook.final == null && hook.status.overall === 'EXPIRED';
+}
+
+/** Only what the decision needs: no document numbers, personal codes, addresses or file URLs. */
+function documentData(hook: IdenfyWebhook): DocumentData {
+  const d = hook.data ?? {};
+  return {
+    firstName: d.docFirstName ?? null,
+    lastName: d.docLastName ?? null,
+    originalFirstName: d.orgFirstName ?? null,
+    originalLastName: d.orgLastName ?? null,
+    dateOfBirth: d.docDob ?? null,
+    expiryDate: d.docExpiry ?? null,
+    documentType: d.docType ?? null,
+    nationality: d.docNationality ?? null,
+    issuingCountry: d.docIssuingCountry ?? null,
+  };
+}
+
+/**
+ * Digest of what we record, not of the bytes: a re-serialised (re-signed) copy of a body, or a later
+ * webhook that changes nothing the decision reads, is a duplicate.
+ */
+export function contentDigest(value: unknown): string {
+  return createHash('sha256').update(canonicalJson(value)).digest('hex');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}

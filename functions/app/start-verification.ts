@@ -1,0 +1,140 @@
+/** Use case: start a verification (create the identity session at iDenfy, store it). */
+
+import { signContinueToken } from '../shared/continue-token';
+import { HttpError } from '../shared/errors';
+import type { StartVerificationRequest } from '../shared/schemas';
+import type { FinalUrls, IdenfyApi, SessionRef, Verification, VerificationRepository } from './model';
+import { StartConflict } from './model';
+
+export interface StartDeps {
+  repo: VerificationRepository;
+  idenfy: IdenfyApi;
+  now: () => Date;
+  newId: () => string;
+  continueLinkKey: string;
+  defaults: FinalUrls & { documentTypes: string[] };
+  tokenExpirySeconds: number;
+  retentionDays: number;
+  documentSessionMode: 'just-in-time' | 'upfront';
+}
+
+/** How long a continue link stays usable after the identity token's expiry (the session may run an hour). */
+const CONTINUE_GRACE_MS = 2 * 3600_000;
+
+export function continueUrl(baseUrl: string, verificationId: string, token: string, outcome: string): string {
+  return `${baseUrl}/verifications/${encodeURIComponent(verificationId)}/continue?t=${encodeURIComponent(token)}&outcome=${outcome}`;
+}
+
+export async function startVerification(
+  req: StartVerificationRequest,
+  baseUrl: string,
+  deps: StartDeps,
+): Promise<{ created: boolean; verification: Verification }> {
+  const now = deps.now();
+  const pending = await deps.repo.pendingForClient(req.clientId);
+  const existing = pending ? await stillPending(deps.repo, pending.verificationId, now) : undefined;
+  if (existing) return { created: false, verification: existing };
+
+  const verificationId = deps.newId();
+  const expiresAt = new Date(now.getTime() + deps.tokenExpirySeconds * 1000);
+  const finalUrls: FinalUrls = {
+    successUrl: req.successUrl ?? deps.defaults.successUrl,
+    errorUrl: req.errorUrl ?? deps.defaults.errorUrl,
+    unverifiedUrl: req.unverifiedUrl ?? deps.defaults.unverifiedUrl,
+  };
+  const documentTypes = req.documentTypes ?? deps.defaults.documentTypes;
+  const twoSessions = req.method === 'TWO_SESSIONS';
+  const t = signContinueToken(
+    deps.continueLinkKey,
+    verificationId,
+    new Date(expiresAt.getTime() + CONTINUE_GRACE_MS),
+  );
+  // Two sessions: the identity step ends at our continue link, which starts the document step.
+  const identityUrls: FinalUrls = twoSessions
+    ? {
+        successUrl: continueUrl(baseUrl, verificationId, t, 'success'),
+        errorUrl: continueUrl(baseUrl, verificationId, t, 'error'),
+        unverifiedUrl: continueUrl(baseUrl, verificationId, t, 'unverified'),
+      }
+    : finalUrls;
+  const common = {
+    clientId: req.clientId,
+    externalRef: verificationId,
+    callbackUrl: `${baseUrl}/webhooks/idenfy`,
+    locale: req.locale,
+    expiryTime: deps.tokenExpirySeconds,
+  };
+
+  const identityToken = await deps.idenfy.createToken({
+    ...common,
+    ...identityUrls,
+    tokenType: 'IDENTIFICATION',
+    firstName: req.firstName,
+    lastName: req.lastName,
+    dateOfBirth: req.dateOfBirth,
+  });
+  const identity: SessionRef = { ...identityToken, createdAt: now.toISOString() };
+  let document: SessionRef | undefined;
+  if (twoSessions && deps.documentSessionMode === 'upfront') {
+    const documentToken = await deps.idenfy.createToken({
+      ...common,
+      ...finalUrls,
+      tokenType: 'DOCUMENT',
+      documents: documentTypes,
+      firstName: req.firstName,
+      lastName: req.lastName,
+      dateOfBirth: req.dateOfBirth,
+    });
+    document = { ...documentToken, createdAt: now.toISOString() };
+  }
+
+  const verification: Verification = {
+    verificationId,
+    clientId: req.clientId,
+    method: req.method,
+    status: 'PENDING',
+    reasons: [],
+    claimed: { firstName: req.firstName, lastName: req.lastName, dateOfBirth: req.dateOfBirth },
+    documentTypes,
+    finalUrls,
+    locale: req.locale,
+    identity,
+    document,
+    version: 0,
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+    expiresAt: expiresAt.toISOString(),
+  };
+  try {
+    await deps.repo.create(verification, pending?.verificationId ?? null, deps.retentionDays);
+  } catch (err) {
+    if (!(err instanceof StartConflict)) throw err;
+    // A concurrent start for the same client won; answer with its verification (our token is never used).
+    const winner = await deps.repo.pendingForClient(req.clientId);
+    const won = winner ? await stillPending(deps.repo, winner.verificationId, now) : undefined;
+    if (won) return { created: false, verification: won };
+    throw new HttpError(
+      409,
+      'CONFLICT',
+      'Another verification for this clientId was started at the same time; retry',
+    );
+  }
+  return { created: true, verification };
+}
+
+async function stillPending(repo: VerificationRepository, id: string, now: Date) {
+  const v = await repo.get(id);
+  return v && v.status === 'PENDING' && Date.parse(v.expiresAt) > now.getTime() ? v : undefined;
+}
+
+/** The start route's answer (DESIGN §2). */
+export function startView(v: Verification) {
+  return {
+    verificationId: v.verificationId,
+    clientId: v.clientId,
+    method: v.method,
+    status: v.status,
+    redirectUrl: v.identity.redirectUrl,
+    expiresAt: v.expiresAt,
+  };
+}

@@ -1,0 +1,104 @@
+/** The vocabulary of a verification. Pure types: no AWS, no I/O. Contract values are from DESIGN §2–§4. */
+
+export const METHODS = ['TWO_SESSIONS', 'ADDITIONAL_STEP'] as const;
+export type Method = (typeof METHODS)[number];
+
+export const STATUSES = ['PENDING', 'VERIFIED', 'REQUIRES_REVIEW', 'REJECTED', 'EXPIRED'] as const;
+export type Status = (typeof STATUSES)[number];
+export type FinalStatus = Exclude<Status, 'PENDING'>;
+
+export const REASON_CODES = [
+  'IDENTITY_SESSION_DENIED',
+  'DOCUMENT_SESSION_DENIED',
+  'IDENTITY_SESSION_SUSPECTED',
+  'DOCUMENT_SESSION_SUSPECTED',
+  'IDENTITY_SESSION_EXPIRED',
+  'DOCUMENT_SESSION_EXPIRED',
+  'FIRST_NAME_MISMATCH',
+  'LAST_NAME_MISMATCH',
+  'DATE_OF_BIRTH_MISMATCH',
+  'FIRST_NAME_PARTIAL_MATCH',
+  'LAST_NAME_PARTIAL_MATCH',
+  'FIELD_MISSING',
+  'DOCUMENT_TYPE_NOT_ALLOWED',
+  'DOCUMENT_VALIDITY_EXPIRED',
+  'ADDITIONAL_DOCUMENT_NEEDS_REVIEW',
+  'CLAIMED_DATA_MISMATCH',
+  'MANUAL_REVIEW_APPROVED',
+  'MANUAL_REVIEW_REJECTED',
+] as const;
+export type ReasonCode = (typeof REASON_CODES)[number];
+
+/** Which of the two iDenfy sessions of a verification a result belongs to. */
+export type SessionRole = 'IDENTITY' | 'DOCUMENT';
+
+/** iDenfy's `status.overall`; kept open because iDenfy adds values (EXPIRED-DELETED, …). */
+export type Overall =
+  | 'APPROVED'
+  | 'DENIED'
+  | 'SUSPECTED'
+  | 'REVIEWING'
+  | 'EXPIRED'
+  | 'ACTIVE'
+  | (string & {});
+
+/** The person as the client claimed it (optional) or as a document shows it. Dates are YYYY-MM-DD. */
+export interface PersonData {
+  firstName?: string | null;
+  lastName?: string | null;
+  /** Original-script names, used when the Latin fields are missing. */
+  originalFirstName?: string | null;
+  originalLastName?: string | null;
+  dateOfBirth?: string | null;
+}
+
+export interface DocumentData extends PersonData {
+  documentType?: string | null;
+  /** YYYY-MM-DD */
+  expiryDate?: string | null;
+  nationality?: string | null;
+  issuingCountry?: string | null;
+}
+
+/** One recorded iDenfy result for one session (the latest accepted webhook). */
+export interface SessionResult {
+  role: SessionRole;
+  scanRef: string;
+  overall: Overall;
+  final: boolean;
+  /** `Idenfy-Event-Type` header value, when sent (IDENTIFICATION_EXPIRED, …). */
+  eventType?: string | null;
+  document: DocumentData;
+  fraudTags: string[];
+  mismatchTags: string[];
+  /** Increments with every accepted (new) result for this session. */
+  resultVersion: number;
+}
+
+export type Verdict = 'MATCH' | 'PARTIAL' | 'MISMATCH' | 'MISSING';
+
+export interface FieldCheck {
+  verdict: Verdict;
+  /** 0..1, 1 for a full match. */
+  score: number;
+  /** What decided: `exact`, `token-set`, `given-name-subset`, `different`, `missing`. */
+  method: string;
+  /** The folded forms compared (personal data: stored and returned by the status route, never published). */
+  compared: [string | null, string | null];
+}
+
+export type ComparedField = 'firstName' | 'lastName' | 'dateOfBirth';
+
+export type PairName = 'identity~document' | 'claim~identity' | 'claim~document';
+
+export interface MatchReport {
+  policyVersion: string;
+  pairs: Partial<Record<PairName, Partial<Record<ComparedField, FieldCheck>>>>;
+  documentChecks?: {
+    documentType: { value: string | null; allowed: boolean };
+    validity: { expiryDate: string | null; valid: boolean };
+  };
+}
+
+/** The verdicts and scores that may leave the system in events (no names, no dates). */
+export type PublicChecks = Partial<Record<ComparedField, { verdict: Verdict; score: number }>>;

@@ -1,0 +1,48 @@
+/** Comparator Lambda: FIFO batch from the work queue, partial failures reported per message. */
+import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { z } from 'zod';
+import { DynamoVerificationRepository } from '../adapters/dynamo-repository';
+import { EventBridgePublisher } from '../adapters/eventbridge-publisher';
+import { finaliseVerification } from '../app/finalise-verification';
+import { env } from '../shared/config';
+import { logger, safeErrorName } from '../shared/logger';
+
+const repo = new DynamoVerificationRepository(new DynamoDBClient({}), env.tableName());
+const publisher = new EventBridgePublisher(new EventBridgeClient({}), env.eventBusName(), env.eventSource());
+const policy = env.policy();
+const messageSchema = z.object({ verificationId: z.string().min(1) });
+
+async function processRecord(record: SQSRecord): Promise<void> {
+  const { verificationId } = messageSchema.parse(JSON.parse(record.body));
+  try {
+    const outcome = await finaliseVerification(verificationId, {
+      repo,
+      publisher,
+      policy,
+      now: () => new Date(),
+    });
+    logger.info('comparator', { verificationId, outcome });
+  } catch (err) {
+    logger.warn('comparator failed; the message will be retried', {
+      verificationId,
+      error: safeErrorName(err),
+    });
+    throw err;
+  }
+}
+
+// Skip only the failed message's group: other verifications in the batch go on.
+const processor = new SqsFifoPartialProcessorAsync();
+
+export async function handler(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
+  if (context) logger.addContext(context);
+  return processPartialResponse(event, processRecord, processor, {
+    context,
+    skipGroupOnError: true,
+    // A batch that fails whole is answered like any other: every id in batchItemFailures.
+    throwOnFullBatchFailure: false,
+  });
+}

@@ -1,0 +1,44 @@
+/** Webhook Lambda: iDenfy's results. Verify the HMAC over the raw bytes, record, queue, answer 2xx fast. */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { Context } from 'aws-lambda';
+import { DynamoVerificationRepository } from '../adapters/dynamo-repository';
+import { loadSecrets } from '../adapters/secrets';
+import { SqsWorkQueue } from '../adapters/sqs-work-queue';
+import { recordWebhook } from '../app/record-webhook';
+import { env } from '../shared/config';
+import { HttpError } from '../shared/errors';
+import { errorResult, type HttpEvent, type HttpResult, header, json, rawBody } from '../shared/http';
+import { logFailure, logger } from '../shared/logger';
+
+const repo = new DynamoVerificationRepository(new DynamoDBClient({}), env.tableName());
+const queue = new SqsWorkQueue(new SQSClient({}), env.queueUrl());
+
+export async function handler(event: HttpEvent, context?: Context): Promise<HttpResult> {
+  if (context) logger.addContext(context);
+  try {
+    const body = rawBody(event);
+    if (body.length > env.webhookMaxBytes()) {
+      throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `(body): larger than ${env.webhookMaxBytes()} bytes`);
+    }
+    const secrets = await loadSecrets(env.secretId());
+    const answer = await recordWebhook(
+      body,
+      header(event, 'idenfy-signature'),
+      header(event, 'idenfy-event-type'),
+      {
+        repo,
+        queue,
+        signingKey: secrets.webhookSigningKey,
+        now: () => new Date(),
+        retentionDays: env.retentionDays(),
+      },
+    );
+    logger.info('webhook', { ...answer });
+    return json(200, answer);
+  } catch (err) {
+    const result = errorResult(err);
+    logFailure(event.routeKey, err, result.statusCode ?? 500);
+    return result;
+  }
+}

@@ -1,0 +1,54 @@
+/** Function configuration from the environment the CDK stack (or local mode) sets. Read once per cold start. */
+import { DEFAULT_POLICY, type DecisionPolicy } from '../domain/policy';
+
+function required(name: string): string {
+  const v = process.env[name];
+  if (!v) throw new Error(`Missing environment variable ${name}`);
+  return v;
+}
+
+function integer(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`Environment variable ${name} must be a whole number`);
+  return n;
+}
+
+function list(name: string, fallback: string[]): string[] {
+  const raw = process.env[name];
+  return raw
+    ? raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : fallback;
+}
+
+export const env = {
+  tableName: () => required('TABLE_NAME'),
+  queueUrl: () => required('QUEUE_URL'),
+  eventBusName: () => required('EVENT_BUS_NAME'),
+  eventSource: () => process.env.EVENT_SOURCE || 'idenfy.multidoc',
+  secretId: () => required('SECRET_ID'),
+  idenfyBaseUrl: () => (process.env.IDENFY_BASE_URL || 'https://ivs.idenfy.com').replace(/\/+$/, ''),
+  idenfyTimeoutMs: () => integer('IDENFY_TIMEOUT_MS', 8000),
+  /** Overrides the URL derived from each request (custom domain; plain http locally). */
+  publicBaseUrl: () => process.env.PUBLIC_BASE_URL || undefined,
+  defaultUrls: () => ({
+    successUrl: process.env.DEFAULT_SUCCESS_URL || 'https://ui.idenfy.com/result?status=success',
+    errorUrl: process.env.DEFAULT_ERROR_URL || 'https://ui.idenfy.com/result?status=fail',
+    unverifiedUrl: process.env.DEFAULT_UNVERIFIED_URL || 'https://ui.idenfy.com/result?status=unverified',
+  }),
+  allowedDocumentTypes: () => list('ALLOWED_DOCUMENT_TYPES', ['RESIDENCE_PERMIT']),
+  retentionDays: () => integer('RETENTION_DAYS', 90),
+  tokenExpirySeconds: () => integer('TOKEN_EXPIRY_SECONDS', 3600),
+  /** `just-in-time` (default) creates the document session at the continue link; `upfront` at start. */
+  documentSessionMode: (): 'just-in-time' | 'upfront' =>
+    process.env.DOCUMENT_SESSION_MODE === 'upfront' ? 'upfront' : 'just-in-time',
+  webhookMaxBytes: () => integer('WEBHOOK_MAX_BYTES', 256 * 1024),
+  policy: (): DecisionPolicy =>
+    process.env.DECISION_POLICY
+      ? { ...DEFAULT_POLICY, ...(JSON.parse(process.env.DECISION_POLICY) as Partial<DecisionPolicy>) }
+      : DEFAULT_POLICY,
+};

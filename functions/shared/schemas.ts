@@ -1,0 +1,131 @@
+/** Input contracts (zod): the start request (strict) and iDenfy's webhook (tolerant). */
+import { z } from 'zod';
+import { parseIsoDate } from '../domain/normalise';
+import { METHODS } from '../domain/types';
+
+/** iDenfy's KycDocumentTypeEnum (API-FACTS §7.3). */
+export const DOCUMENT_TYPES = [
+  'ID_CARD',
+  'PASSPORT',
+  'RESIDENCE_PERMIT',
+  'DRIVER_LICENSE',
+  'PAN_CARD',
+  'AADHAAR',
+  'VISA',
+  'NATIONAL_PASSPORT',
+  'PROVISIONAL_DRIVER_LICENSE',
+  'OLD_ID_CARD',
+  'MILITARY_CARD',
+  'ADDRESS_CARD',
+  'SMART_ID',
+  'CLEAR',
+  'ONE_ID',
+  'BANK_ID_SE',
+  'BANK_ID_NO',
+  'BANK_ID_CZ',
+  'FTN',
+  'MIT_ID',
+  'VERIMI',
+  'LA_WALLET',
+  'SAMSUNG_WALLET',
+  'MOJE_ID_CZ',
+  'YOTI_ID',
+  'OTHER',
+  'BORDER_CROSSING',
+  'ASYLUM',
+  'PHOTO_CARD',
+  'PROOF_OF_AGE_CARD',
+  'TRAVEL_CARD',
+  'SOCIAL_SECURITY_CARD',
+  'VOTER_CARD',
+  'DIPLOMATIC_ID',
+  'WORK_PERMIT',
+  'INTERNATIONAL_PASSPORT',
+] as const;
+
+/** iDenfy refuses digits and these symbols in names (API-FACTS §2.1). */
+const NAME_FORBIDDEN = /[0-9~!@#$%^*()_+={}[\]|:;",<>/?\\]/;
+
+const name = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(100, 'must be at most 100 characters')
+  .refine((v) => !NAME_FORBIDDEN.test(v), 'must not contain digits or the symbols ~!@#$%^*()_+={}[]|:;",<>/?')
+  .refine((v) => !/\p{Cc}/u.test(v), 'must not contain control characters');
+
+const url = z
+  .string()
+  .min(5, 'must be at least 5 characters')
+  .max(2048, 'must be at most 2048 characters')
+  .refine((v) => {
+    try {
+      const u = new URL(v);
+      return u.protocol === 'https:' || u.protocol === 'http:';
+    } catch {
+      return false;
+    }
+  }, 'must be an absolute http(s) URL');
+
+export const startVerificationSchema = z.strictObject({
+  clientId: z
+    .string({ error: 'is required and must be a string' })
+    .regex(/^[\x21-\x7E]{1,100}$/, 'must be 1-100 printable ASCII characters without spaces'),
+  firstName: name.optional(),
+  lastName: name.optional(),
+  dateOfBirth: z
+    .string()
+    .refine((v) => parseIsoDate(v) !== null, 'must be a real date written YYYY-MM-DD')
+    .optional(),
+  method: z.enum(METHODS).default('TWO_SESSIONS'),
+  documentTypes: z.array(z.enum(DOCUMENT_TYPES)).min(1, 'must name at least one type').max(10).optional(),
+  successUrl: url.optional(),
+  errorUrl: url.optional(),
+  unverifiedUrl: url.optional(),
+  locale: z
+    .string()
+    .regex(/^[a-z]{2}(?:[-_][A-Za-z]{2})?$/, 'must be a language code such as "en" or "en-GB"')
+    .optional(),
+});
+export type StartVerificationRequest = z.infer<typeof startVerificationSchema>;
+
+/** A field that may be anything on the wire: wrong types and placeholders become null, never a rejection. */
+const looseString = z.string().nullish().catch(null);
+const looseStrings = z.array(z.string()).nullish().catch(null);
+
+/**
+ * iDenfy's IdentificationWebhook, tolerant: only `scanRef` and `status.overall` are required
+ * (DESIGN §2); nulls, unknown keys and odd values elsewhere are accepted.
+ */
+export const webhookSchema = z.looseObject({
+  scanRef: z.string().min(1).max(100),
+  externalRef: looseString,
+  clientId: looseString,
+  final: z.boolean().nullish().catch(null),
+  status: z.looseObject({
+    overall: z.string().min(1).max(50),
+    fraudTags: looseStrings,
+    mismatchTags: looseStrings,
+    autoDocument: looseString,
+    autoFace: looseString,
+    manualDocument: looseString,
+    manualFace: looseString,
+    additionalSteps: looseString,
+  }),
+  data: z
+    .looseObject({
+      docFirstName: looseString,
+      docLastName: looseString,
+      orgFirstName: looseString,
+      orgLastName: looseString,
+      docDob: looseString,
+      docExpiry: looseString,
+      docType: looseString,
+      docNationality: looseString,
+      docIssuingCountry: looseString,
+      manuallyDataChanged: z.boolean().nullish().catch(null),
+    })
+    .nullish()
+    .catch(null),
+});
+export type IdenfyWebhook = z.infer<typeof webhookSchema>;

@@ -1,0 +1,90 @@
+/**
+ * Deployment configuration: CDK context (`cdk deploy -c key=value` or cdk.json) over these defaults.
+ * The README's configuration table mirrors this file.
+ */
+import type { Node } from 'constructs';
+
+export interface MultidocConfig {
+  /** iDenfy API base URL (sandbox and production share it; the keys decide). */
+  idenfyBaseUrl: string;
+  /** Where users end when the client gives no URL of its own. */
+  defaultSuccessUrl: string;
+  defaultErrorUrl: string;
+  defaultUnverifiedUrl: string;
+  /** EventBridge `source` of the published events. */
+  eventSource: string;
+  /** Second-document types allowed when the start request names none. */
+  allowedDocumentTypes: string[];
+  /** Days personal data is kept (DynamoDB TTL) even without an erasure request. */
+  retentionDays: number;
+  /** iDenfy token lifetime (`expiryTime`) in seconds. */
+  tokenExpirySeconds: number;
+  /** `just-in-time` (default): the document session is created at the continue link; `upfront`: at start. */
+  documentSessionMode: 'just-in-time' | 'upfront';
+  /** Public base URL of the API when served behind a custom domain (otherwise derived per request). */
+  publicBaseUrl?: string;
+  /** Largest webhook body accepted, in bytes. */
+  webhookMaxBytes: number;
+  /** Receives of a work message before it moves to the dead-letter queue. */
+  maxReceiveCount: number;
+}
+
+export const DEFAULT_CONFIG: MultidocConfig = {
+  idenfyBaseUrl: 'https://ivs.idenfy.com',
+  defaultSuccessUrl: 'https://ui.idenfy.com/result?status=success',
+  defaultErrorUrl: 'https://ui.idenfy.com/result?status=fail',
+  defaultUnverifiedUrl: 'https://ui.idenfy.com/result?status=unverified',
+  eventSource: 'idenfy.multidoc',
+  allowedDocumentTypes: ['RESIDENCE_PERMIT'],
+  retentionDays: 90,
+  tokenExpirySeconds: 3600,
+  documentSessionMode: 'just-in-time',
+  webhookMaxBytes: 256 * 1024,
+  maxReceiveCount: 5,
+};
+
+/** Reads each key of MultidocConfig from context; lists may be given as comma-separated strings. */
+export function configFromContext(node: Node): MultidocConfig {
+  const out: Record<string, unknown> = { ...DEFAULT_CONFIG };
+  for (const key of [...Object.keys(DEFAULT_CONFIG), 'publicBaseUrl']) {
+    const raw: unknown = node.tryGetContext(key);
+    if (raw === undefined) continue;
+    const fallback = (DEFAULT_CONFIG as unknown as Record<string, unknown>)[key];
+    if (Array.isArray(fallback))
+      out[key] = Array.isArray(raw)
+        ? raw
+        : String(raw)
+            .split(',')
+            .map((s) => s.trim());
+    else if (typeof fallback === 'number') out[key] = Number(raw);
+    else out[key] = String(raw);
+  }
+  return validateConfig(out as unknown as MultidocConfig);
+}
+
+export function validateConfig(c: MultidocConfig): MultidocConfig {
+  const problems: string[] = [];
+  if (!Number.isInteger(c.retentionDays) || c.retentionDays < 1)
+    problems.push('retentionDays must be a whole number ≥ 1');
+  if (
+    !Number.isInteger(c.tokenExpirySeconds) ||
+    c.tokenExpirySeconds < 60 ||
+    c.tokenExpirySeconds > 2_592_000
+  )
+    problems.push('tokenExpirySeconds must be 60..2592000 (iDenfy expiryTime)');
+  if (!['just-in-time', 'upfront'].includes(c.documentSessionMode))
+    problems.push('documentSessionMode must be just-in-time or upfront');
+  if (c.allowedDocumentTypes.length === 0) problems.push('allowedDocumentTypes must name at least one type');
+  if (!Number.isInteger(c.maxReceiveCount) || c.maxReceiveCount < 1)
+    problems.push('maxReceiveCount must be ≥ 1');
+  for (const k of [
+    'idenfyBaseUrl',
+    'defaultSuccessUrl',
+    'defaultErrorUrl',
+    'defaultUnverifiedUrl',
+  ] as const) {
+    if (!URL.canParse(c[k])) problems.push(`${k} must be an absolute URL`);
+  }
+  if (problems.length > 0) throw new Error(`Invalid idenfy-multidoc configuration: ${problems.join('; ')}`);
+  return c;
+}

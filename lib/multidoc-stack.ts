@@ -1,0 +1,253 @@
+/**
+ * The whole product as one stack: HTTP API → token/webhook Lambdas → DynamoDB + FIFO queue →
+ * comparator Lambda → EventBridge bus. Secrets in Secrets Manager. DESIGN §1.
+ */
+import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import {
+  HttpApi,
+  HttpMethod,
+  HttpNoneAuthorizer,
+  HttpStage,
+  type IHttpRouteAuthorizer,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { EventBus } from 'aws-cdk-lib/aws-events';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { DEFAULT_CONFIG, type MultidocConfig } from './config';
+import { MultidocFunction } from './node-function';
+
+export interface MultidocStackProps extends StackProps {
+  config?: MultidocConfig;
+}
+
+/** Routes of DESIGN §2 and who may call them. */
+export const ROUTES = {
+  client: [
+    { method: HttpMethod.POST, path: '/verifications' },
+    { method: HttpMethod.GET, path: '/verifications/{verificationId}' },
+  ],
+  browser: [{ method: HttpMethod.GET, path: '/verifications/{verificationId}/continue' }],
+  public: [{ method: HttpMethod.GET, path: '/health' }],
+  idenfy: [{ method: HttpMethod.POST, path: '/webhooks/idenfy' }],
+} as const;
+
+const COMPARATOR_TIMEOUT = Duration.seconds(30);
+
+export class MultidocStack extends Stack {
+  readonly api: HttpApi;
+  readonly table: Table;
+  readonly workQueue: Queue;
+  readonly deadLetterQueue: Queue;
+  readonly bus: EventBus;
+  readonly secret: Secret;
+  readonly functions: Record<'token' | 'webhook' | 'comparator', MultidocFunction>;
+
+  constructor(scope: Construct, id: string, props: MultidocStackProps = {}) {
+    super(scope, id, props);
+    const config = props.config ?? DEFAULT_CONFIG;
+
+    this.table = new Table(this, 'Verifications', {
+      partitionKey: { name: 'pk', type: AttributeType.STRING },
+      sortKey: { name: 'sk', type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      encryption: TableEncryption.AWS_MANAGED,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: 'ttl',
+      deletionProtection: true,
+    });
+    // A client's verifications, newest first (gsi1sk = createdAt#id).
+    this.table.addGlobalSecondaryIndex({
+      indexName: 'byClient',
+      partitionKey: { name: 'gsi1pk', type: AttributeType.STRING },
+      sortKey: { name: 'gsi1sk', type: AttributeType.STRING },
+    });
+
+    this.deadLetterQueue = new Queue(this, 'WorkDeadLetterQueue', {
+      fifo: true,
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.workQueue = new Queue(this, 'WorkQueue', {
+      fifo: true,
+      // Deduplication ids are explicit (scanRef#resultVersion): content-based would drop work (DESIGN §8).
+      contentBasedDeduplication: false,
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // AWS's advice for Lambda event sources: at least six times the function timeout.
+      visibilityTimeout: Duration.seconds(COMPARATOR_TIMEOUT.toSeconds() * 6),
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: config.maxReceiveCount },
+    });
+    new Alarm(this, 'DeadLetterAlarm', {
+      alarmDescription:
+        'Work for a verification failed repeatedly and sits in the dead-letter queue; the verification stays PENDING until it is redriven (README: Failure modes).',
+      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    new Alarm(this, 'WorkQueueAgeAlarm', {
+      alarmDescription: 'Work has waited more than 15 minutes: the comparator is failing or throttled.',
+      metric: this.workQueue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(1) }),
+      threshold: 900,
+      evaluationPeriods: 3,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+
+    this.bus = new EventBus(this, 'Events', { description: 'Verification status events (idenfy-multidoc)' });
+
+    this.secret = new Secret(this, 'IdenfySecret', {
+      description:
+        'iDenfy API key and secret, webhook signing key (set these), and the continue-link key (generated).',
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({
+          apiKey: 'REPLACE_ME',
+          apiSecret: 'REPLACE_ME',
+          webhookSigningKey: 'REPLACE_ME',
+        }),
+        generateStringKey: 'continueLinkKey',
+        excludePunctuation: true,
+        passwordLength: 48,
+      },
+    });
+    Validations.of(this.secret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'iDenfy issues the API key pair and signing key in its dashboard; they cannot be rotated by a Lambda. Rotate them by hand (README: Deploy).',
+    });
+
+    const common = {
+      TABLE_NAME: this.table.tableName,
+      RETENTION_DAYS: String(config.retentionDays),
+    };
+    const token = new MultidocFunction(this, 'Token', {
+      handler: 'token',
+      description: 'Starts verifications, creates iDenfy sessions, serves status and continue links',
+      timeout: Duration.seconds(29),
+      environment: {
+        ...common,
+        SECRET_ID: this.secret.secretArn,
+        IDENFY_BASE_URL: config.idenfyBaseUrl,
+        DEFAULT_SUCCESS_URL: config.defaultSuccessUrl,
+        DEFAULT_ERROR_URL: config.defaultErrorUrl,
+        DEFAULT_UNVERIFIED_URL: config.defaultUnverifiedUrl,
+        ALLOWED_DOCUMENT_TYPES: config.allowedDocumentTypes.join(','),
+        TOKEN_EXPIRY_SECONDS: String(config.tokenExpirySeconds),
+        DOCUMENT_SESSION_MODE: config.documentSessionMode,
+        ...(config.publicBaseUrl ? { PUBLIC_BASE_URL: config.publicBaseUrl } : {}),
+      },
+    });
+    const webhook = new MultidocFunction(this, 'Webhook', {
+      handler: 'webhook',
+      description: "Verifies and records iDenfy's webhooks, queues the comparison",
+      // iDenfy gives up on an answer after 10 s.
+      timeout: Duration.seconds(9),
+      environment: {
+        ...common,
+        SECRET_ID: this.secret.secretArn,
+        QUEUE_URL: this.workQueue.queueUrl,
+        WEBHOOK_MAX_BYTES: String(config.webhookMaxBytes),
+      },
+    });
+    const comparator = new MultidocFunction(this, 'Comparator', {
+      handler: 'comparator',
+      description: 'Compares both sessions of a verification, decides and publishes the status',
+      timeout: COMPARATOR_TIMEOUT,
+      environment: { ...common, EVENT_BUS_NAME: this.bus.eventBusName, EVENT_SOURCE: config.eventSource },
+    });
+    this.functions = { token, webhook, comparator };
+
+    // Least privilege: each function gets only the table actions it performs.
+    const tableActions = (actions: string[]) =>
+      new PolicyStatement({ actions: actions.map((a) => `dynamodb:${a}`), resources: [this.table.tableArn] });
+    token.fn.addToRolePolicy(
+      tableActions(['GetItem', 'PutItem', 'UpdateItem', 'ConditionCheckItem', 'Query']),
+    );
+    webhook.fn.addToRolePolicy(tableActions(['GetItem', 'UpdateItem']));
+    comparator.fn.addToRolePolicy(tableActions(['GetItem', 'UpdateItem', 'Query']));
+    this.secret.grantRead(token.fn);
+    this.secret.grantRead(webhook.fn);
+    this.workQueue.grantSendMessages(webhook.fn);
+    this.bus.grantPutEventsTo(comparator.fn);
+
+    comparator.fn.addEventSource(
+      new SqsEventSource(this.workQueue, { batchSize: 10, reportBatchItemFailures: true }),
+    );
+
+    const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.ONE_MONTH });
+    this.api = new HttpApi(this, 'Api', {
+      description: 'idenfy-multidoc: verifications, continue links and iDenfy webhooks',
+      createDefaultStage: false,
+    });
+    new HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: 50, burstLimit: 100 },
+      accessLogSettings: { destination: new LogGroupLogDestination(accessLogs) },
+    });
+
+    const tokenIntegration = new HttpLambdaIntegration('TokenIntegration', token.fn);
+    const webhookIntegration = new HttpLambdaIntegration('WebhookIntegration', webhook.fn);
+    const add = (
+      routes: readonly { method: HttpMethod; path: string }[],
+      integration: HttpLambdaIntegration,
+      authorizer: IHttpRouteAuthorizer,
+      unauthenticatedBecause?: string,
+    ) => {
+      for (const r of routes) {
+        const [route] = this.api.addRoutes({ path: r.path, methods: [r.method], integration, authorizer });
+        if (route && unauthenticatedBecause) {
+          Validations.of(route).acknowledge({ id: 'AwsSolutions-APIG4', reason: unauthenticatedBecause });
+        }
+      }
+    };
+    add(ROUTES.client, tokenIntegration, new HttpIamAuthorizer());
+    // Proven by their own credentials instead of IAM: the signed continue token and iDenfy's HMAC.
+    add(
+      ROUTES.browser,
+      tokenIntegration,
+      new HttpNoneAuthorizer(),
+      "The user's browser proves itself with the HMAC-signed, expiring continue token bound to one verification.",
+    );
+    add(
+      ROUTES.public,
+      tokenIntegration,
+      new HttpNoneAuthorizer(),
+      'Readiness probe: answers a constant, reveals nothing.',
+    );
+    add(
+      ROUTES.idenfy,
+      webhookIntegration,
+      new HttpNoneAuthorizer(),
+      'iDenfy cannot sign requests with SigV4; every webhook is authenticated by its HMAC-SHA256 Idenfy-Signature over the raw body.',
+    );
+
+    const apiUrl = this.api.apiEndpoint;
+    new CfnOutput(this, 'ApiUrl', { value: apiUrl, description: 'Base URL of the API' });
+    new CfnOutput(this, 'WebhookUrl', {
+      value: `${apiUrl}/webhooks/idenfy`,
+      description: 'Set as the webhook URL at iDenfy (also sent per session as callbackUrl)',
+    });
+    new CfnOutput(this, 'EventBusName', {
+      value: this.bus.eventBusName,
+      description: 'Subscribe to status events here',
+    });
+    new CfnOutput(this, 'SecretName', {
+      value: this.secret.secretName,
+      description: 'Put apiKey, apiSecret and webhookSigningKey here',
+    });
+  }
+}

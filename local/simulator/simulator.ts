@@ -1,0 +1,427 @@
+/**
+ * iDenfy simulator: speaks iDenfy's KYC HTTP API over a real socket (API-FACTS.md), plus the
+ * control API of DESIGN §6 for tests. Runnable alone: `npm run simulator`.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { signBody } from '../../functions/shared/signature';
+import { buildWebhook, type CompleteRequest, type WebhookPayload } from './webhook-payload';
+
+export interface SimulatorOptions {
+  host?: string;
+  port?: number;
+  apiKey?: string;
+  apiSecret?: string;
+  /** Key for `Idenfy-Signature`. */
+  signingKey?: string;
+  /** Pause between webhook delivery attempts (iDenfy: "up to 10 s"). */
+  retryDelayMs?: number;
+  /** How long to wait for the receiver before counting an attempt as failed. */
+  deliveryTimeoutMs?: number;
+  maxDeliveryAttempts?: number;
+}
+
+export interface SimSession {
+  scanRef: string;
+  authToken: string;
+  clientId: string;
+  tokenType: string;
+  externalRef: string | null;
+  callbackUrl: string | null;
+  successUrl: string;
+  errorUrl: string;
+  unverifiedUrl: string;
+  createdAt: string;
+  /** ACTIVE until completed; then the overall status of its final result. */
+  state: string;
+  request: Record<string, unknown>;
+  webhooks: WebhookPayload[];
+}
+
+export interface Delivery {
+  status: number | null;
+  attempts: number;
+}
+
+interface Fault {
+  path: string;
+  status: number;
+  identifier: string;
+  remaining: number;
+  /** Accept the request but never answer (the response is lost). */
+  hang?: boolean;
+}
+
+const DEFAULT_URLS = {
+  successUrl: 'https://ui.idenfy.com/result?status=success',
+  errorUrl: 'https://ui.idenfy.com/result?status=fail',
+  unverifiedUrl: 'https://ui.idenfy.com/result?status=unverified',
+};
+const TOKEN_TYPES = [
+  'IDENTIFICATION',
+  'DOCUMENT',
+  'VIDEO_CALL',
+  'VIDEO_CALL_PHOTOS',
+  'VIDEO_CALL_IDENTIFICATION',
+];
+const NAME_FORBIDDEN = /[0-9~!@#$%^*()_+={}[\]|:;",<>/?]/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly identifier: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class IdenfySimulator {
+  readonly sessions = new Map<string, SimSession>();
+  private readonly faults: Fault[] = [];
+  private server?: Server;
+  private baseUrl = '';
+  private readonly opts: Required<SimulatorOptions>;
+
+  constructor(opts: SimulatorOptions = {}) {
+    this.opts = {
+      host: '127.0.0.1',
+      port: 0,
+      apiKey: 'local-key',
+      apiSecret: 'local-secret',
+      signingKey: 'local-signing-key',
+      retryDelayMs: 1000,
+      deliveryTimeoutMs: 10_000,
+      maxDeliveryAttempts: 10,
+      ...opts,
+    };
+  }
+
+  get url(): string {
+    return this.baseUrl;
+  }
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => {
+      this.handle(req, res).catch((err: unknown) => {
+        if (!res.headersSent) send(res, 500, { identifier: 'INTERNAL_ERROR', message: String(err) });
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      this.server?.once('error', reject);
+      this.server?.listen(this.opts.port, this.opts.host, () => resolve());
+    });
+    const { port } = this.server.address() as AddressInfo;
+    this.baseUrl = `http://${this.opts.host}:${port}`;
+    return this.baseUrl;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** Test control: the next `times` calls to `path` fail with `status` (or never answer with `hang`). */
+  injectFault(fault: Omit<Fault, 'remaining'> & { times?: number }): void {
+    this.faults.push({ ...fault, remaining: fault.times ?? 1 });
+  }
+
+  reset(): void {
+    this.sessions.clear();
+    this.faults.length = 0;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://simulator');
+    const body = await readBody(req);
+    const fault = this.faults.find((f) => f.path === url.pathname && f.remaining > 0);
+    if (fault) {
+      fault.remaining -= 1;
+      if (fault.hang) return; // the request was taken; the answer never comes
+      return send(res, fault.status, { identifier: fault.identifier, message: 'Injected fault' });
+    }
+    try {
+      if (req.method === 'POST' && url.pathname === '/api/v2/token') {
+        this.authenticate(req);
+        return send(res, 201, await this.createToken(parseJson(body)));
+      }
+      if (req.method === 'POST' && url.pathname === '/api/v2/status') {
+        this.authenticate(req);
+        return send(res, 200, this.status(parseJson(body)));
+      }
+      if (req.method === 'GET' && url.pathname === '/simulator/sessions') {
+        const clientId = url.searchParams.get('clientId');
+        const list = [...this.sessions.values()]
+          .filter((s) => !clientId || s.clientId === clientId)
+          .map(({ request: _r, webhooks: _w, ...summary }) => summary);
+        return send(res, 200, list);
+      }
+      const complete = /^\/simulator\/sessions\/([^/]+)\/complete$/.exec(url.pathname);
+      if (req.method === 'POST' && complete) {
+        const scanRef = decodeURIComponent(complete[1] ?? '');
+        const request = (body.length > 0 ? parseJson(body) : {}) as CompleteRequest;
+        return send(res, 200, await this.complete(scanRef, request));
+      }
+      if (url.pathname.startsWith('/api/')) throw new ApiError(404, 'NOT_FOUND', 'Not found');
+      send(res, 404, { identifier: 'NOT_FOUND', message: 'Not found' });
+    } catch (err) {
+      if (err instanceof ApiError)
+        return send(res, err.status, { identifier: err.identifier, message: err.message });
+      throw err;
+    }
+  }
+
+  private authenticate(req: IncomingMessage): void {
+    const expected = `Basic ${Buffer.from(`${this.opts.apiKey}:${this.opts.apiSecret}`).toString('base64')}`;
+    if (req.headers.authorization !== expected) {
+      throw new ApiError(401, 'UNAUTHORIZED', 'Authentication credentials were not provided or are invalid.');
+    }
+  }
+
+  private async createToken(input: Record<string, unknown>) {
+    const request = validateTokenRequest(input);
+    const scanRef = randomUUID();
+    const authToken = Array.from(randomBytes(40), (b) => ALNUM[b % ALNUM.length]).join('');
+    const echo = {
+      ...request,
+      message: 'Token created successfully',
+      authToken,
+      scanRef,
+      personScanRef: request.clientId,
+      redirectUrl: `${this.baseUrl}/api/v2/redirect?authToken=${authToken}`,
+      digitString: null,
+    };
+    const session: SimSession = {
+      scanRef,
+      authToken,
+      clientId: request.clientId as string,
+      tokenType: request.tokenType as string,
+      externalRef: (request.externalRef as string | null) ?? null,
+      callbackUrl: (request.callbackUrl as string | null) ?? null,
+      successUrl: (request.successUrl as string | null) ?? DEFAULT_URLS.successUrl,
+      errorUrl: (request.errorUrl as string | null) ?? DEFAULT_URLS.errorUrl,
+      unverifiedUrl: (request.unverifiedUrl as string | null) ?? DEFAULT_URLS.unverifiedUrl,
+      createdAt: new Date().toISOString(),
+      state: 'ACTIVE',
+      request,
+      webhooks: [],
+    };
+    this.sessions.set(scanRef, session);
+    if (typeof input.dummyStatus === 'string') {
+      echo.message = 'Dummy token and verification created successfully';
+      // Like iDenfy's DEV mode: the result webhook fires without any UI.
+      setImmediate(
+        () => void this.complete(scanRef, { overall: input.dummyStatus as CompleteRequest['overall'] }),
+      );
+    }
+    return echo;
+  }
+
+  private status(input: Record<string, unknown>) {
+    const session = this.sessions.get(String(input.scanRef ?? ''));
+    if (!session) throw new ApiError(404, 'NOT_FOUND', 'Verification not found.');
+    const last = session.webhooks.at(-1);
+    return {
+      scanRef: session.scanRef,
+      clientId: session.clientId,
+      status: session.state,
+      fraudTags: last?.status.fraudTags ?? [],
+      mismatchTags: last?.status.mismatchTags ?? [],
+      autoDocument: last?.status.autoDocument ?? null,
+      autoFace: last?.status.autoFace ?? null,
+      manualDocument: last?.status.manualDocument ?? null,
+      manualFace: last?.status.manualFace ?? null,
+    };
+  }
+
+  /** Ends a session the way a person finishing iDenfy's flow would, and delivers the webhook(s). */
+  async complete(scanRef: string, request: CompleteRequest) {
+    const session = this.sessions.get(scanRef);
+    if (!session) throw new ApiError(404, 'NOT_FOUND', `No session ${scanRef}`);
+    const overall = request.overall ?? 'APPROVED';
+    const waves: { payload: WebhookPayload; eventType: string }[] = [];
+    if (request.manualReview) {
+      // Automatic result first (final:false), then the reviewer's (final:true).
+      waves.push({
+        payload: buildWebhook(session, { ...request, overall }, false, false),
+        eventType: 'IDENTIFICATION_AUTO_FINISHED',
+      });
+      waves.push({
+        payload: buildWebhook(session, { ...request, overall }, true, true),
+        eventType: 'IDENTIFICATION_MANUAL_FINISHED',
+      });
+    } else {
+      const eventType = overall === 'EXPIRED' ? 'IDENTIFICATION_EXPIRED' : 'IDENTIFICATION_AUTO_FINISHED';
+      waves.push({ payload: buildWebhook(session, { ...request, overall }, true, false), eventType });
+    }
+    const deliveries: Delivery[] = [];
+    for (const wave of waves) {
+      session.webhooks.push(wave.payload);
+      deliveries.push(await this.deliver(session, wave.payload, wave.eventType));
+    }
+    session.state = overall;
+    // iDenfy sends the user to the error page when the webhook was not answered with 2xx.
+    const delivered = deliveries.every((d) => d.status !== null && d.status >= 200 && d.status < 300);
+    const redirectTo = !delivered
+      ? session.errorUrl
+      : overall === 'APPROVED' || overall === 'SUSPECTED'
+        ? session.successUrl
+        : overall === 'DENIED'
+          ? session.errorUrl
+          : session.unverifiedUrl;
+    return { redirectTo, deliveries };
+  }
+
+  private async deliver(session: SimSession, payload: WebhookPayload, eventType: string): Promise<Delivery> {
+    if (!session.callbackUrl) return { status: null, attempts: 0 };
+    const body = JSON.stringify(payload);
+    const signature = signBody(body, this.opts.signingKey);
+    let status: number | null = null;
+    let attempts = 0;
+    while (attempts < this.opts.maxDeliveryAttempts) {
+      attempts += 1;
+      try {
+        const res = await fetch(session.callbackUrl, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'Idenfy-Event-Type': eventType,
+            'Idenfy-Signature': signature,
+          },
+          body,
+          signal: AbortSignal.timeout(this.opts.deliveryTimeoutMs),
+        });
+        status = res.status;
+        await res.arrayBuffer();
+        if (res.ok) break;
+      } catch {
+        status = null;
+      }
+      await new Promise((r) => setTimeout(r, this.opts.retryDelayMs));
+    }
+    return { status, attempts };
+  }
+}
+
+/** iDenfy's token field validation (API-FACTS §2.1, §9.1), with its error identifiers. */
+export function validateTokenRequest(input: Record<string, unknown>): Record<string, unknown> {
+  const bad = (field: string, why: string) => new ApiError(400, 'BAD_VALUE', `Field '${field}' ${why}.`);
+  const clientId = input.clientId ?? input.personScanRef;
+  if (clientId === undefined || clientId === null || clientId === '') {
+    throw new ApiError(400, 'MISSING_VALUE', "Field 'clientId' is required.");
+  }
+  if (typeof clientId !== 'string' || clientId.length > 100 || !/^[\x20-\x7E]+$/.test(clientId)) {
+    throw bad('clientId', 'must be at most 100 ASCII characters');
+  }
+  const out: Record<string, unknown> = {
+    clientId,
+    firstName: null,
+    lastName: null,
+    successUrl: null,
+    errorUrl: null,
+    unverifiedUrl: null,
+    callbackUrl: null,
+    locale: 'en',
+    country: null,
+    expiryTime: 3600,
+    sessionLength: 600,
+    documents: ['ID_CARD', 'PASSPORT', 'DRIVER_LICENSE', 'RESIDENCE_PERMIT'],
+    dateOfBirth: null,
+    dateOfExpiry: null,
+    dateOfIssue: null,
+    nationality: null,
+    personalNumber: null,
+    documentNumber: null,
+    sex: null,
+    address: null,
+    showInstructions: true,
+    tokenType: 'IDENTIFICATION',
+    utilityBill: null,
+    additionalSteps: null,
+    externalRef: null,
+  };
+  for (const [k, v] of Object.entries(input)) if (k !== 'dummyStatus' && k !== 'personScanRef') out[k] = v;
+  out.clientId = clientId;
+  for (const field of ['firstName', 'lastName'] as const) {
+    const v = input[field];
+    if (v === undefined || v === null) continue;
+    if (typeof v !== 'string' || v.length < 1 || v.length > 100 || NAME_FORBIDDEN.test(v)) {
+      throw bad(field, 'must be 1-100 characters without digits or special symbols');
+    }
+    out[field] = v.toUpperCase();
+  }
+  for (const field of ['dateOfBirth', 'dateOfExpiry', 'dateOfIssue'] as const) {
+    const v = input[field];
+    if (v != null && (typeof v !== 'string' || !DATE.test(v))) throw bad(field, 'must be a date YYYY-MM-DD');
+  }
+  for (const field of ['successUrl', 'errorUrl', 'unverifiedUrl', 'callbackUrl'] as const) {
+    const v = input[field];
+    if (v == null) continue;
+    if (typeof v !== 'string' || v.length < 5 || v.length > 2048 || !URL.canParse(v))
+      throw bad(field, 'must be a valid URL');
+  }
+  if (input.sex != null && input.sex !== 'M' && input.sex !== 'F') throw bad('sex', "must be 'M' or 'F'");
+  if (input.externalRef != null && (typeof input.externalRef !== 'string' || input.externalRef.length > 40)) {
+    throw bad('externalRef', 'must be at most 40 characters');
+  }
+  if (input.locale != null && (typeof input.locale !== 'string' || input.locale.length > 7)) {
+    throw bad('locale', 'must be at most 7 characters');
+  }
+  const expiry = input.expiryTime;
+  if (
+    expiry != null &&
+    (!Number.isInteger(expiry) || (expiry as number) < 0 || (expiry as number) > 2_592_000)
+  ) {
+    throw bad('expiryTime', 'must be an integer from 0 to 2592000');
+  }
+  const length = input.sessionLength;
+  if (length != null && (!Number.isInteger(length) || (length as number) < 60 || (length as number) > 3600)) {
+    throw bad('sessionLength', 'must be an integer from 60 to 3600');
+  }
+  if (input.tokenType != null && !TOKEN_TYPES.includes(String(input.tokenType))) {
+    throw bad('tokenType', `must be one of ${TOKEN_TYPES.join(', ')}`);
+  }
+  if (
+    input.documents != null &&
+    (!Array.isArray(input.documents) || !input.documents.every((d) => typeof d === 'string'))
+  ) {
+    throw bad('documents', 'must be a list of document types');
+  }
+  if (typeof input.nationality === 'string') out.nationality = input.nationality.toUpperCase();
+  return out;
+}
+
+function parseJson(body: Buffer): Record<string, unknown> {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(body);
+  } catch {
+    throw new ApiError(400, 'ENCODING_ERROR', 'Request body is not valid UTF-8.');
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new ApiError(400, 'JSON_ERROR', 'Request body is not valid JSON.');
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    throw new ApiError(400, 'JSON_ERROR', 'Request body must be a JSON object.');
+  }
+  return value as Record<string, unknown>;
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}

@@ -1,0 +1,161 @@
+/**
+ * The whole system on one machine: resources provisioned from the synthesized template on an AWS
+ * emulator, the real handlers behind a local HTTP API and a local queue poller, the iDenfy
+ * simulator, and a subscriber on the bus. Used by `npm start` and by the integration tests.
+ */
+import { join } from 'node:path';
+import type { SQSEvent } from 'aws-lambda';
+import { type ExtraRoute, type HttpHandler, LocalHttpApi } from './http-api';
+import { awsClients, type Provisioned, provision } from './provision';
+import { QueueRunner, type SqsHandler } from './queue-runner';
+import { IdenfySimulator, type SimulatorOptions } from './simulator/simulator';
+import { type EventEnvelope, EventSubscriber } from './subscriber';
+import { type CfnTemplate, handlerName, queueEventSources, routes, synthTemplate } from './template';
+
+export interface LocalKeys {
+  apiKey: string;
+  apiSecret: string;
+  webhookSigningKey: string;
+}
+
+export const DEFAULT_LOCAL_KEYS: LocalKeys = {
+  apiKey: 'local-key',
+  apiSecret: 'local-secret',
+  webhookSigningKey: 'local-signing-key',
+};
+
+export interface LocalSystemOptions {
+  /** Physical-name prefix on the emulator. */
+  prefix: string;
+  apiPort?: number;
+  simulatorPort?: number;
+  keys?: LocalKeys;
+  /** CDK context for the synthesized stack (configuration). */
+  context?: Record<string, unknown>;
+  /** The work queue's visibility timeout locally (the template's 180 s makes a retried failure slow to watch). */
+  visibilityTimeoutSeconds?: number;
+  simulator?: SimulatorOptions;
+  /** Use this simulator instead of starting one (e.g. an external iDenfy base URL is given). */
+  idenfyBaseUrl?: string;
+  extraRoutes?: ExtraRoute[];
+  onEvent?: (e: EventEnvelope) => void;
+  onError?: (where: string, err: unknown) => void;
+}
+
+export interface LocalSystem {
+  apiUrl: string;
+  simulator?: IdenfySimulator;
+  template: CfnTemplate;
+  provisioned: Provisioned;
+  runners: QueueRunner[];
+  subscriber: EventSubscriber;
+  events: EventEnvelope[];
+  /** Each function's handler as loaded, by handler name (token, webhook, comparator). */
+  handlers: Record<string, (event: unknown) => Promise<unknown>>;
+  stop(): Promise<void>;
+}
+
+const HANDLERS_DIR = join(__dirname, '..', 'functions', 'handlers');
+
+export async function startLocalSystem(opts: LocalSystemOptions): Promise<LocalSystem> {
+  const keys = opts.keys ?? DEFAULT_LOCAL_KEYS;
+  const onError = opts.onError ?? (() => {});
+  const template = synthTemplate(opts.context);
+  const aws = awsClients();
+
+  let simulator: IdenfySimulator | undefined;
+  let idenfyBaseUrl = opts.idenfyBaseUrl;
+  if (!idenfyBaseUrl) {
+    simulator = new IdenfySimulator({
+      port: opts.simulatorPort ?? 0,
+      apiKey: keys.apiKey,
+      apiSecret: keys.apiSecret,
+      signingKey: keys.webhookSigningKey,
+      ...opts.simulator,
+    });
+    idenfyBaseUrl = await simulator.start();
+  }
+
+  const provisioned = await provision(
+    template,
+    {
+      prefix: opts.prefix,
+      secretValues: { ...keys },
+      visibilityTimeoutSeconds: opts.visibilityTimeoutSeconds,
+    },
+    aws,
+  );
+
+  // All handlers share this process, so their environments must agree where they overlap.
+  const api = new LocalHttpApi([], opts.extraRoutes, (err) => onError('http', err));
+  const apiUrl = await api.start(opts.apiPort ?? 0);
+  const env: Record<string, string> = {};
+  for (const [id, vars] of Object.entries(provisioned.functionEnv)) {
+    for (const [k, v] of Object.entries(vars)) {
+      if (env[k] !== undefined && env[k] !== v && k !== 'NODE_OPTIONS') {
+        throw new Error(`Functions disagree on ${k} (${id}); local mode runs them in one process`);
+      }
+      env[k] = v;
+    }
+  }
+  delete env.NODE_OPTIONS;
+  Object.assign(process.env, env, { IDENFY_BASE_URL: idenfyBaseUrl, PUBLIC_BASE_URL: apiUrl });
+
+  const handlers: LocalSystem['handlers'] = {};
+  const load = (functionId: string) => {
+    const name = handlerName(template, functionId);
+    if (!handlers[name]) {
+      // Loaded only now: handlers read their environment at module scope, as on a cold start.
+      handlers[name] = (
+        require(join(HANDLERS_DIR, name)) as { handler: (e: unknown) => Promise<unknown> }
+      ).handler;
+    }
+    return handlers[name] as (event: unknown) => Promise<unknown>;
+  };
+
+  const routeHandlers = routes(template).map((def) => ({
+    def,
+    handler: load(def.functionId) as HttpHandler,
+  }));
+  api.setRoutes(routeHandlers);
+
+  const runners = queueEventSources(template).map((src) => {
+    const queue = provisioned.resources[src.queueId];
+    if (!queue) throw new Error(`Queue ${src.queueId} not provisioned`);
+    const handler = load(src.functionId) as SqsHandler;
+    return new QueueRunner(aws.sqs, {
+      queueUrl: queue.ref,
+      queueArn: queue.arn,
+      batchSize: src.batchSize,
+      reportBatchItemFailures: src.reportBatchItemFailures,
+      handler: (event: SQSEvent) => handler(event),
+      onError: (err) => onError('queue', err),
+    });
+  });
+
+  const busName = process.env.EVENT_BUS_NAME ?? '';
+  const subscriber = await EventSubscriber.create(aws, {
+    name: `${opts.prefix}-local-subscriber`,
+    busName,
+    source: process.env.EVENT_SOURCE ?? 'idenfy.multidoc',
+    onEvent: opts.onEvent,
+  });
+  for (const r of runners) r.start();
+  subscriber.start();
+
+  return {
+    apiUrl,
+    simulator,
+    template,
+    provisioned,
+    runners,
+    subscriber,
+    events: subscriber.events,
+    handlers,
+    async stop() {
+      await Promise.all([...runners.map((r) => r.stop()), subscriber.stop()]);
+      await api.stop();
+      await simulator?.stop();
+    },
+  };
+}

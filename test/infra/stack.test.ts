@@ -1,0 +1,277 @@
+/**
+ * The stack as CloudFormation: resources, authorization, least privilege (aws-cdk-lib/assertions),
+ * cdk-nag v3 with zero unacknowledged findings, and cfn-lint with zero errors.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { DEFAULT_CONFIG } from '../../lib/config';
+import { MultidocStack } from '../../lib/multidoc-stack';
+
+jest.setTimeout(120_000);
+
+interface Synth {
+  template: Template;
+  json: Record<string, any>;
+  outdir: string;
+  stack: MultidocStack;
+}
+
+/** Synthesizes like `cdk synth`: real esbuild bundling, cdk-nag plugin on the app. */
+function synth(extend?: (stack: MultidocStack) => void): Synth & { error?: unknown } {
+  const outdir = mkdtempSync(join(tmpdir(), 'multidoc-infra-'));
+  const app = new App({ outdir });
+  const stack = new MultidocStack(app, 'IdenfyMultidoc', { config: DEFAULT_CONFIG });
+  extend?.(stack);
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  let error: unknown;
+  try {
+    app.synth();
+  } catch (err) {
+    error = err;
+  }
+  const json = JSON.parse(readFileSync(join(outdir, 'IdenfyMultidoc.template.json'), 'utf8'));
+  return { template: Template.fromJSON(json), json, outdir, stack, error };
+}
+
+let s: ReturnType<typeof synth>;
+beforeAll(() => {
+  s = synth();
+});
+afterAll(() => rmSync(s.outdir, { recursive: true, force: true }));
+
+function resources(type: string): [string, any][] {
+  return Object.entries(s.json.Resources as Record<string, any>).filter(([, r]) => r.Type === type);
+}
+
+/** Every IAM action granted to the role of a function, by the function's construct id. */
+function actionsOf(fn: 'Token' | 'Webhook' | 'Comparator'): string[] {
+  const [roleId] =
+    resources('AWS::IAM::Role').find(([id]) => id.startsWith(`${fn}FunctionServiceRole`)) ?? [];
+  const actions: string[] = [];
+  for (const [, policy] of resources('AWS::IAM::Policy')) {
+    if (!policy.Properties.Roles.some((r: any) => r.Ref === roleId)) continue;
+    for (const st of policy.Properties.PolicyDocument.Statement) actions.push(...[st.Action].flat());
+  }
+  return actions;
+}
+
+describe('cdk-nag (AwsSolutions)', () => {
+  it('has zero unacknowledged findings', () => {
+    const reportPath = join(s.outdir, 'validation-report.json');
+    const report = existsSync(reportPath) ? readFileSync(reportPath, 'utf8') : '';
+    expect(s.error).toBeUndefined();
+    expect(report).not.toContain('"conclusion": "failure"');
+  });
+
+  it('would fail on a new unacknowledged finding (the check can fail)', () => {
+    const bad = synth((stack) => new Secret(stack, 'Unrotated'));
+    rmSync(bad.outdir, { recursive: true, force: true });
+    expect(String(bad.error)).toContain('AwsSolutions-SMG4');
+  });
+
+  it('every acknowledgement carries a reason', () => {
+    const acks: [string, string][] = [];
+    for (const c of s.stack.node.findAll()) {
+      for (const m of c.node.metadata) {
+        if (m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+          acks.push(...Object.entries(m.data as Record<string, string>));
+      }
+    }
+    expect(acks.map(([rule]) => rule)).toEqual(expect.arrayContaining(['Annotation::AwsSolutions-SMG4']));
+    for (const [, reason] of acks) expect(reason.length).toBeGreaterThan(30);
+  });
+});
+
+describe('cfn-lint', () => {
+  it('finds zero errors in the synthesized template', () => {
+    const file = join(s.outdir, 'lint.template.json');
+    writeFileSync(file, JSON.stringify(s.json));
+    let status = 0;
+    let output = '';
+    try {
+      output = execFileSync('cfn-lint', ['--format', 'parseable', file], { encoding: 'utf8' });
+    } catch (err: any) {
+      if (err.code === 'ENOENT') throw new Error('cfn-lint is not installed (pip install cfn-lint)');
+      status = err.status;
+      output = String(err.stdout);
+    }
+    // Exit status is a bit field: 2 = errors, 4 = warnings, 8 = informational.
+    const errors = output.split('\n').filter((l) => /:E\d{4}:/.test(l));
+    expect(errors).toEqual([]);
+    expect(status & 2).toBe(0);
+  });
+});
+
+describe('functions', () => {
+  it('are Node.js 22 on arm64, bundled (not inline), with JSON logs', () => {
+    const fns = resources('AWS::Lambda::Function');
+    expect(fns).toHaveLength(3);
+    for (const [, fn] of fns) {
+      expect(fn.Properties.Runtime).toBe('nodejs22.x');
+      expect(fn.Properties.Architectures).toEqual(['arm64']);
+      expect(fn.Properties.Code.S3Key).toMatch(/\.zip$/);
+      expect(fn.Properties.LoggingConfig).toMatchObject({ LogFormat: 'JSON' });
+    }
+  });
+
+  it('webhook answers within iDenfy’s 10 s', () => {
+    s.template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('webhooks'),
+      Timeout: Match.anyValue(),
+    });
+    const [, webhook] =
+      resources('AWS::Lambda::Function').find(([id]) => id.startsWith('WebhookFunction')) ?? [];
+    expect(webhook.Properties.Timeout).toBeLessThan(10);
+  });
+});
+
+describe('HTTP API', () => {
+  it.each([
+    ['POST /verifications', 'AWS_IAM'],
+    ['GET /verifications/{verificationId}', 'AWS_IAM'],
+    ['GET /verifications/{verificationId}/continue', 'NONE'],
+    ['POST /webhooks/idenfy', 'NONE'],
+    ['GET /health', 'NONE'],
+  ])('%s has authorization %s', (routeKey, auth) => {
+    s.template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: routeKey,
+      AuthorizationType: auth,
+    });
+  });
+
+  it('serves exactly the routes of DESIGN §2 that exist so far', () => {
+    const keys = resources('AWS::ApiGatewayV2::Route')
+      .map(([, r]) => r.Properties.RouteKey)
+      .sort();
+    expect(keys).toEqual(
+      [
+        'GET /health',
+        'GET /verifications/{verificationId}',
+        'GET /verifications/{verificationId}/continue',
+        'POST /verifications',
+        'POST /webhooks/idenfy',
+      ].sort(),
+    );
+  });
+
+  it('logs access and throttles on its default stage', () => {
+    s.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      AccessLogSettings: { DestinationArn: Match.anyValue() },
+      DefaultRouteSettings: { ThrottlingBurstLimit: 100, ThrottlingRateLimit: 50 },
+    });
+  });
+});
+
+describe('data and messaging', () => {
+  it('table: encrypted, point-in-time recovery, TTL, client index', () => {
+    s.template.hasResourceProperties('AWS::DynamoDB::Table', {
+      SSESpecification: { SSEEnabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+      BillingMode: 'PAY_PER_REQUEST',
+      GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'byClient' })],
+    });
+  });
+
+  it('work queue: FIFO, explicit deduplication, DLQ after the configured receives, visibility ≥ 6 × comparator timeout', () => {
+    const [, work] = resources('AWS::SQS::Queue').find(([id]) => id.startsWith('WorkQueue')) ?? [];
+    const [dlqId, dlq] =
+      resources('AWS::SQS::Queue').find(([id]) => id.startsWith('WorkDeadLetterQueue')) ?? [];
+    expect(work.Properties).toMatchObject({
+      FifoQueue: true,
+      ContentBasedDeduplication: false,
+      SqsManagedSseEnabled: true,
+      RedrivePolicy: {
+        deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] },
+        maxReceiveCount: DEFAULT_CONFIG.maxReceiveCount,
+      },
+    });
+    expect(dlq.Properties.FifoQueue).toBe(true);
+    const [, comparator] =
+      resources('AWS::Lambda::Function').find(([id]) => id.startsWith('ComparatorFunction')) ?? [];
+    expect(work.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * comparator.Properties.Timeout);
+  });
+
+  it('queues refuse plain HTTP', () => {
+    const policies = resources('AWS::SQS::QueuePolicy');
+    expect(policies).toHaveLength(2);
+    for (const [, p] of policies) {
+      expect(JSON.stringify(p.Properties.PolicyDocument)).toContain('"aws:SecureTransport":"false"');
+    }
+  });
+
+  it('alarms on the dead-letter queue and on the age of the oldest work', () => {
+    const [dlqId] = resources('AWS::SQS::Queue').find(([id]) => id.startsWith('WorkDeadLetterQueue')) ?? [];
+    s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Threshold: 1,
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlqId, 'QueueName'] } }],
+      AlarmDescription: Match.stringLikeRegexp('dead-letter'),
+    });
+    s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateAgeOfOldestMessage',
+    });
+  });
+
+  it('comparator consumes the work queue with partial batch failures', () => {
+    s.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it('custom event bus and a secret with the iDenfy keys and a generated continue-link key', () => {
+    s.template.resourceCountIs('AWS::Events::EventBus', 1);
+    s.template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: {
+        SecretStringTemplate: JSON.stringify({
+          apiKey: 'REPLACE_ME',
+          apiSecret: 'REPLACE_ME',
+          webhookSigningKey: 'REPLACE_ME',
+        }),
+        GenerateStringKey: 'continueLinkKey',
+      },
+    });
+  });
+
+  it('outputs the API URL, webhook URL, bus name and secret name', () => {
+    for (const name of ['ApiUrl', 'WebhookUrl', 'EventBusName', 'SecretName']) s.template.hasOutput(name, {});
+  });
+});
+
+describe('least privilege', () => {
+  it('token: table and secret, no queue, no bus', () => {
+    const a = actionsOf('Token');
+    expect(a).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'secretsmanager:GetSecretValue']));
+    expect(a.filter((x) => x.startsWith('sqs:') || x.startsWith('events:'))).toEqual([]);
+  });
+
+  it('webhook: reads and updates the table, sends to the queue, reads the secret; cannot PutEvents', () => {
+    const a = actionsOf('Webhook');
+    expect(a).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:UpdateItem', 'sqs:SendMessage']));
+    expect(a).not.toContain('events:PutEvents');
+    expect(a).not.toContain('dynamodb:PutItem');
+  });
+
+  it('comparator: table and PutEvents; cannot read the secret or send to the queue', () => {
+    const a = actionsOf('Comparator');
+    expect(a).toEqual(expect.arrayContaining(['dynamodb:UpdateItem', 'events:PutEvents']));
+    expect(a.filter((x) => x.startsWith('secretsmanager:'))).toEqual([]);
+    expect(a).not.toContain('sqs:SendMessage');
+  });
+
+  it('no function may scan, delete or use wildcards on the table', () => {
+    for (const fn of ['Token', 'Webhook', 'Comparator'] as const) {
+      const a = actionsOf(fn);
+      expect(a.filter((x) => /dynamodb:(\*|Scan|DeleteItem|BatchWriteItem)/.test(x))).toEqual([]);
+    }
+  });
+});

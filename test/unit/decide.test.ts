@@ -1,0 +1,227 @@
+import { decide } from '../../functions/domain/decide';
+import { DEFAULT_POLICY, type DecisionPolicy } from '../../functions/domain/policy';
+import type { DocumentData, SessionResult } from '../../functions/domain/types';
+
+const NOW = new Date('2026-06-01T12:00:00Z');
+const person: DocumentData = { firstName: 'JOHN', lastName: 'SMITH', dateOfBirth: '1990-01-01' };
+
+function result(
+  role: SessionResult['role'],
+  overrides: Partial<SessionResult> = {},
+  doc: DocumentData = {},
+): SessionResult {
+  const document: DocumentData =
+    role === 'IDENTITY'
+      ? { ...person, documentType: 'ID_CARD', expiryDate: '2030-01-01', ...doc }
+      : { ...person, documentType: 'RESIDENCE_PERMIT', expiryDate: '2028-01-01', ...doc };
+  return {
+    role,
+    scanRef: `${role}-scan`,
+    overall: 'APPROVED',
+    final: true,
+    document,
+    fraudTags: [],
+    mismatchTags: [],
+    resultVersion: 1,
+    ...overrides,
+  };
+}
+
+const input = (identity?: SessionResult, document?: SessionResult, extra: Record<string, unknown> = {}) => ({
+  method: 'TWO_SESSIONS' as const,
+  claimed: {},
+  allowedDocumentTypes: ['RESIDENCE_PERMIT'],
+  identity,
+  document,
+  ...extra,
+});
+
+describe('decide (DESIGN §3)', () => {
+  it('VERIFIED when both are approved, every field matches and the permit is allowed and valid', () => {
+    const d = decide(input(result('IDENTITY'), result('DOCUMENT')), DEFAULT_POLICY, NOW);
+    expect(d?.status).toBe('VERIFIED');
+    expect(d?.reasons).toEqual([]);
+    expect(d?.checks).toEqual({
+      firstName: { verdict: 'MATCH', score: 1 },
+      lastName: { verdict: 'MATCH', score: 1 },
+      dateOfBirth: { verdict: 'MATCH', score: 1 },
+    });
+    expect(d?.report.policyVersion).toBe(DEFAULT_POLICY.policyVersion);
+  });
+
+  it('waits while a result is missing or not final', () => {
+    expect(decide(input(), DEFAULT_POLICY, NOW)).toBeUndefined();
+    expect(decide(input(result('IDENTITY')), DEFAULT_POLICY, NOW)).toBeUndefined();
+    expect(
+      decide(input(result('IDENTITY'), result('DOCUMENT', { final: false })), DEFAULT_POLICY, NOW),
+    ).toBeUndefined();
+  });
+
+  it('a final:false denial decides nothing', () => {
+    expect(
+      decide(input(result('IDENTITY', { overall: 'DENIED', final: false })), DEFAULT_POLICY, NOW),
+    ).toBeUndefined();
+  });
+
+  it.each([
+    ['IDENTITY', 'IDENTITY_SESSION_DENIED'],
+    ['DOCUMENT', 'DOCUMENT_SESSION_DENIED'],
+  ] as const)(
+    'REJECTED at once when the %s session is denied, without waiting for the other',
+    (role, reason) => {
+      const denied = result(role, { overall: 'DENIED' });
+      const d = decide(role === 'IDENTITY' ? input(denied) : input(undefined, denied), DEFAULT_POLICY, NOW);
+      expect(d?.status).toBe('REJECTED');
+      expect(d?.reasons).toEqual([reason]);
+    },
+  );
+
+  it('names both denials when both sessions are denied', () => {
+    const d = decide(
+      input(result('IDENTITY', { overall: 'DENIED' }), result('DOCUMENT', { overall: 'DENIED' })),
+      DEFAULT_POLICY,
+      NOW,
+    );
+    expect(d?.reasons).toEqual(['IDENTITY_SESSION_DENIED', 'DOCUMENT_SESSION_DENIED']);
+  });
+
+  it.each([
+    ['IDENTITY', { overall: 'EXPIRED' }, 'IDENTITY_SESSION_EXPIRED'],
+    ['DOCUMENT', { overall: 'EXPIRED', final: false }, 'DOCUMENT_SESSION_EXPIRED'],
+    [
+      'IDENTITY',
+      { overall: 'ACTIVE', final: false, eventType: 'IDENTIFICATION_CANCELLED' },
+      'IDENTITY_SESSION_EXPIRED',
+    ],
+  ] as const)('EXPIRED when the %s session expired or was cancelled (%j)', (role, overrides, reason) => {
+    const r = result(role, overrides);
+    const d = decide(role === 'IDENTITY' ? input(r) : input(result('IDENTITY'), r), DEFAULT_POLICY, NOW);
+    expect(d?.status).toBe('EXPIRED');
+    expect(d?.reasons).toEqual([reason]);
+  });
+
+  it.each([
+    ['IDENTITY', 'IDENTITY_SESSION_SUSPECTED'],
+    ['DOCUMENT', 'DOCUMENT_SESSION_SUSPECTED'],
+  ] as const)('REQUIRES_REVIEW when the %s session is suspected', (role, reason) => {
+    const d = decide(
+      input(
+        result('IDENTITY', role === 'IDENTITY' ? { overall: 'SUSPECTED' } : {}),
+        result('DOCUMENT', role === 'DOCUMENT' ? { overall: 'SUSPECTED' } : {}),
+      ),
+      DEFAULT_POLICY,
+      NOW,
+    );
+    expect(d?.status).toBe('REQUIRES_REVIEW');
+    expect(d?.reasons).toEqual([reason]);
+  });
+
+  it.each([
+    [{ firstName: 'PETER' }, 'FIRST_NAME_MISMATCH'],
+    [{ lastName: 'JONES' }, 'LAST_NAME_MISMATCH'],
+    [{ dateOfBirth: '1991-01-01' }, 'DATE_OF_BIRTH_MISMATCH'],
+    [{ firstName: 'JOHN PAUL' }, 'FIRST_NAME_PARTIAL_MATCH'],
+    [{ lastName: 'SMITH JONES' }, 'LAST_NAME_PARTIAL_MATCH'],
+    [{ firstName: null, originalFirstName: null }, 'FIELD_MISSING'],
+    [{ dateOfBirth: 'YYYY-MM-DD' }, 'FIELD_MISSING'],
+  ] as const)('REQUIRES_REVIEW when the permit shows %j', (doc, reason) => {
+    const d = decide(input(result('IDENTITY'), result('DOCUMENT', {}, doc)), DEFAULT_POLICY, NOW);
+    expect(d?.status).toBe('REQUIRES_REVIEW');
+    expect(d?.reasons).toEqual([reason]);
+  });
+
+  it('REQUIRES_REVIEW with DOCUMENT_TYPE_NOT_ALLOWED for a second document of another type', () => {
+    const d = decide(
+      input(result('IDENTITY'), result('DOCUMENT', {}, { documentType: 'PASSPORT' })),
+      DEFAULT_POLICY,
+      NOW,
+    );
+    expect(d?.status).toBe('REQUIRES_REVIEW');
+    expect(d?.reasons).toEqual(['DOCUMENT_TYPE_NOT_ALLOWED']);
+  });
+
+  it('REQUIRES_REVIEW with DOCUMENT_VALIDITY_EXPIRED for a permit expired on (or before) the decision date', () => {
+    for (const expiryDate of ['2026-06-01', '2020-01-01']) {
+      const d = decide(
+        input(result('IDENTITY'), result('DOCUMENT', {}, { expiryDate })),
+        DEFAULT_POLICY,
+        NOW,
+      );
+      expect(d?.reasons).toEqual(['DOCUMENT_VALIDITY_EXPIRED']);
+    }
+  });
+
+  it('CLAIMED_DATA_MISMATCH when the claim differs from the documents, which agree with each other', () => {
+    const d = decide(
+      input(result('IDENTITY'), result('DOCUMENT'), {
+        claimed: { firstName: 'Peter', dateOfBirth: '1990-01-01' },
+      }),
+      DEFAULT_POLICY,
+      NOW,
+    );
+    expect(d?.status).toBe('REQUIRES_REVIEW');
+    expect(d?.reasons).toEqual(['CLAIMED_DATA_MISMATCH']);
+    expect(Object.keys(d?.report.pairs['claim~identity'] ?? {})).toEqual(['firstName', 'dateOfBirth']);
+  });
+
+  it('a matching claim keeps VERIFIED and is reported per pair', () => {
+    const d = decide(
+      input(result('IDENTITY'), result('DOCUMENT'), { claimed: { firstName: 'John', lastName: 'Smith' } }),
+      DEFAULT_POLICY,
+      NOW,
+    );
+    expect(d?.status).toBe('VERIFIED');
+    expect(d?.report.pairs['claim~document']?.lastName?.verdict).toBe('MATCH');
+  });
+
+  it('ADDITIONAL_STEP: an approved identity needs a person to look at the upload', () => {
+    const d = decide(
+      input(result('IDENTITY'), undefined, { method: 'ADDITIONAL_STEP' }),
+      DEFAULT_POLICY,
+      NOW,
+    );
+    expect(d?.status).toBe('REQUIRES_REVIEW');
+    expect(d?.reasons).toEqual(['ADDITIONAL_DOCUMENT_NEEDS_REVIEW']);
+  });
+
+  it('policy as data: a mismatch can be configured to reject', () => {
+    const strict: DecisionPolicy = { ...DEFAULT_POLICY, onMismatch: 'REJECTED' };
+    const d = decide(input(result('IDENTITY'), result('DOCUMENT', {}, { lastName: 'JONES' })), strict, NOW);
+    expect(d?.status).toBe('REJECTED');
+    expect(d?.reasons).toEqual(['LAST_NAME_MISMATCH']);
+  });
+
+  it('collects every reason that applies', () => {
+    const d = decide(
+      input(
+        result('IDENTITY', { overall: 'SUSPECTED' }),
+        result('DOCUMENT', {}, { firstName: 'PETER', documentType: 'VISA', expiryDate: '2020-01-01' }),
+      ),
+      DEFAULT_POLICY,
+      NOW,
+    );
+    expect(d?.reasons.sort()).toEqual(
+      [
+        'IDENTITY_SESSION_SUSPECTED',
+        'FIRST_NAME_MISMATCH',
+        'DOCUMENT_TYPE_NOT_ALLOWED',
+        'DOCUMENT_VALIDITY_EXPIRED',
+      ].sort(),
+    );
+  });
+
+  it('uses original-script names when the Latin fields are missing', () => {
+    const d = decide(
+      input(
+        result('IDENTITY', {}, { firstName: null, originalFirstName: 'José' }),
+        result('DOCUMENT', {}, { firstName: 'JOSE' }),
+      ),
+      DEFAULT_POLICY,
+      NOW,
+    );
+    expect(d?.report.pairs['identity~document']?.firstName).toMatchObject({
+      verdict: 'MATCH',
+      compared: ['JOSE', 'JOSE'],
+    });
+  });
+});
