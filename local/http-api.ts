@@ -134,9 +134,12 @@ export class LocalHttpApi {
       const match = route.def.method === req.method ? route.pattern.exec(url.pathname) : null;
       if (!match) continue;
       const body = await readBody(req, MAX_PAYLOAD_BYTES);
-      if (!body) return writeJson(res, 413, { message: 'Request Entity Too Large' });
-      const result = await route.handler(toEvent(req, url, body, route, match));
-      return writeResult(res, result);
+      if (!body) {
+        writeJson(res, 413, { message: 'Request Entity Too Large' });
+        return;
+      }
+      writeResult(res, await route.handler(toEvent(req, url, body, route, match)));
+      return;
     }
     for (const extra of this.extras) if (await extra(req, res, url)) return;
     writeJson(res, 404, { message: 'Not Found' });
@@ -146,7 +149,8 @@ export class LocalHttpApi {
 function writeResult(res: ServerResponse, result: APIGatewayProxyResultV2): void {
   // Payload 2.0: a handler may return a bare value, which API Gateway sends as a 200 JSON body.
   if (typeof result !== 'object' || result === null || !('statusCode' in result)) {
-    return writeJson(res, 200, result);
+    writeJson(res, 200, result);
+    return;
   }
   const headers: Record<string, string | string[]> = { ...(result.headers as Record<string, string>) };
   if (result.cookies?.length) headers['set-cookie'] = result.cookies;
