@@ -48,6 +48,8 @@ export class MultidocFunction extends Construct {
         sourceMap: true,
         target: 'node22',
         format: OutputFormat.CJS,
+        // ESM entry points first: the SDK and zod tree-shake far better than through their CJS builds.
+        mainFields: ['module', 'main'],
         // The Node.js 22 runtime ships SDK v3, but bundling pins the versions we test against.
         externalModules: [],
         forceDockerBundling: false,

@@ -50,9 +50,20 @@ export async function waitForHttp(
   throw new Error(`${url} did not answer within ${timeoutMs} ms`);
 }
 
+/**
+ * `python3 -m moto.server -H 127.0.0.1 -p PORT`, wrapped so that moto exits when our stdin pipe
+ * closes: no orphan even when this process is killed without a chance to clean up.
+ */
+const MOTO_WRAPPER = [
+  'import os, sys, threading',
+  'from moto.server import main',
+  'threading.Thread(target=lambda: (sys.stdin.read(), os._exit(0)), daemon=True).start()',
+  'main(sys.argv[1:])',
+].join('\n');
+
 export async function startMoto(port: number, python = process.env.PYTHON || 'python3'): Promise<Emulator> {
-  const child = spawn(python, ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
-    stdio: ['ignore', 'ignore', 'pipe'],
+  const child = spawn(python, ['-c', MOTO_WRAPPER, '-H', '127.0.0.1', '-p', String(port)], {
+    stdio: ['pipe', 'ignore', 'pipe'],
   });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {

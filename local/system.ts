@@ -142,6 +142,8 @@ export async function startLocalSystem(opts: LocalSystemOptions): Promise<LocalS
   });
   for (const r of runners) r.start();
   subscriber.start();
+  // Routes last: until everything above runs, the API (and its GET /health) answers 404.
+  api.setRoutes(routeHandlers);
 
   return {
     apiUrl,

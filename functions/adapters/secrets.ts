@@ -1,13 +1,13 @@
 /** iDenfy keys and the continue-link key, from Secrets Manager, cached by Powertools Parameters. */
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { IdenfySecrets } from '../app/model';
 
 const secretSchema = z.object({
-  apiKey: z.string().min(1),
-  apiSecret: z.string().min(1),
-  webhookSigningKey: z.string().min(1),
-  continueLinkKey: z.string().min(16),
+  apiKey: z.string().check(z.minLength(1)),
+  apiSecret: z.string().check(z.minLength(1)),
+  webhookSigningKey: z.string().check(z.minLength(1)),
+  continueLinkKey: z.string().check(z.minLength(16)),
 });
 
 /** Cached for 5 minutes per container, so a rotated value is picked up without a deploy. */

@@ -3,20 +3,19 @@ import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambd
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { z } from 'zod';
 import { DynamoVerificationRepository } from '../adapters/dynamo-repository';
 import { EventBridgePublisher } from '../adapters/eventbridge-publisher';
 import { finaliseVerification } from '../app/finalise-verification';
 import { env } from '../shared/config';
 import { logger, safeErrorName } from '../shared/logger';
+import { workMessageSchema } from '../shared/schemas';
 
 const repo = new DynamoVerificationRepository(new DynamoDBClient({}), env.tableName());
 const publisher = new EventBridgePublisher(new EventBridgeClient({}), env.eventBusName(), env.eventSource());
 const policy = env.policy();
-const messageSchema = z.object({ verificationId: z.string().min(1) });
 
 async function processRecord(record: SQSRecord): Promise<void> {
-  const { verificationId } = messageSchema.parse(JSON.parse(record.body));
+  const { verificationId } = workMessageSchema.parse(JSON.parse(record.body));
   try {
     const outcome = await finaliseVerification(verificationId, {
       repo,

@@ -1,6 +1,6 @@
 /** API Gateway HTTP API (payload 2.0) helpers: JSON answers, errors, raw bodies. */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { ZodError } from 'zod';
+import { $ZodError } from 'zod/v4/core';
 import { HttpError, IdenfyError } from './errors';
 
 export type HttpEvent = APIGatewayProxyEventV2;
@@ -25,7 +25,7 @@ export function errorResult(err: unknown): HttpResult {
   if (err instanceof HttpError) {
     return json(err.statusCode, errorBody(err.code, err.message, err.details), err.headers);
   }
-  if (err instanceof ZodError) return zodErrorResult(err);
+  if (err instanceof $ZodError) return zodErrorResult(err);
   if (err instanceof IdenfyError) {
     const headers: Record<string, string> =
       err.retryAfterSeconds !== undefined ? { 'retry-after': String(err.retryAfterSeconds) } : {};
@@ -35,7 +35,7 @@ export function errorResult(err: unknown): HttpResult {
   return json(500, errorBody('INTERNAL_ERROR', 'Internal error'));
 }
 
-export function zodErrorResult(err: ZodError): HttpResult {
+export function zodErrorResult(err: $ZodError): HttpResult {
   const details = err.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message }));
   const message = details.map((d) => `${d.field}: ${d.message}`).join('; ');
   return json(400, errorBody('VALIDATION_ERROR', message, details));

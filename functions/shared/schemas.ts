@@ -1,5 +1,9 @@
-/** Input contracts (zod): the start request (strict) and iDenfy's webhook (tolerant). */
-import { z } from 'zod';
+/**
+ * Input contracts: the start request (strict) and iDenfy's webhook (tolerant). zod/mini with the
+ * English messages only: the classic API with every locale weighs ~440 KB in each bundle.
+ */
+import { en } from 'zod/locales';
+import * as z from 'zod/mini';
 import { parseIsoDate } from '../domain/normalise';
 import { METHODS } from '../domain/types';
 
@@ -43,67 +47,74 @@ export const DOCUMENT_TYPES = [
   'INTERNATIONAL_PASSPORT',
 ] as const;
 
+z.config(en());
+
 /** iDenfy refuses digits and these symbols in names (API-FACTS §2.1). */
 const NAME_FORBIDDEN = /[0-9~!@#$%^*()_+={}[\]|:;",<>/?\\]/;
 
-const name = z
-  .string()
-  .trim()
-  .min(1, 'must not be empty')
-  .max(100, 'must be at most 100 characters')
-  .refine((v) => !NAME_FORBIDDEN.test(v), 'must not contain digits or the symbols ~!@#$%^*()_+={}[]|:;",<>/?')
-  .refine((v) => !/\p{Cc}/u.test(v), 'must not contain control characters');
+const name = z.string().check(
+  z.trim(),
+  z.minLength(1, 'must not be empty'),
+  z.maxLength(100, 'must be at most 100 characters'),
+  z.refine(
+    (v) => !NAME_FORBIDDEN.test(v),
+    'must not contain digits or the symbols ~!@#$%^*()_+={}[]|:;",<>/?',
+  ),
+  z.refine((v) => !/\p{Cc}/u.test(v), 'must not contain control characters'),
+);
 
-const url = z
-  .string()
-  .min(5, 'must be at least 5 characters')
-  .max(2048, 'must be at most 2048 characters')
-  .refine((v) => {
+const url = z.string().check(
+  z.minLength(5, 'must be at least 5 characters'),
+  z.maxLength(2048, 'must be at most 2048 characters'),
+  z.refine((v) => {
     try {
       const u = new URL(v);
       return u.protocol === 'https:' || u.protocol === 'http:';
     } catch {
       return false;
     }
-  }, 'must be an absolute http(s) URL');
+  }, 'must be an absolute http(s) URL'),
+);
 
 export const startVerificationSchema = z.strictObject({
   clientId: z
     .string({ error: 'is required and must be a string' })
-    .regex(/^[\x21-\x7E]{1,100}$/, 'must be 1-100 printable ASCII characters without spaces'),
-  firstName: name.optional(),
-  lastName: name.optional(),
-  dateOfBirth: z
-    .string()
-    .refine((v) => parseIsoDate(v) !== null, 'must be a real date written YYYY-MM-DD')
-    .optional(),
-  method: z.enum(METHODS).default('TWO_SESSIONS'),
-  documentTypes: z.array(z.enum(DOCUMENT_TYPES)).min(1, 'must name at least one type').max(10).optional(),
-  successUrl: url.optional(),
-  errorUrl: url.optional(),
-  unverifiedUrl: url.optional(),
-  locale: z
-    .string()
-    .regex(/^[a-z]{2}(?:[-_][A-Za-z]{2})?$/, 'must be a language code such as "en" or "en-GB"')
-    .optional(),
+    .check(z.regex(/^[\x21-\x7E]{1,100}$/, 'must be 1-100 printable ASCII characters without spaces')),
+  firstName: z.optional(name),
+  lastName: z.optional(name),
+  dateOfBirth: z.optional(
+    z.string().check(z.refine((v) => parseIsoDate(v) !== null, 'must be a real date written YYYY-MM-DD')),
+  ),
+  method: z._default(z.enum(METHODS), 'TWO_SESSIONS'),
+  documentTypes: z.optional(
+    z.array(z.enum(DOCUMENT_TYPES)).check(z.minLength(1, 'must name at least one type'), z.maxLength(10)),
+  ),
+  successUrl: z.optional(url),
+  errorUrl: z.optional(url),
+  unverifiedUrl: z.optional(url),
+  locale: z.optional(
+    z
+      .string()
+      .check(z.regex(/^[a-z]{2}(?:[-_][A-Za-z]{2})?$/, 'must be a language code such as "en" or "en-GB"')),
+  ),
 });
 export type StartVerificationRequest = z.infer<typeof startVerificationSchema>;
 
 /** A field that may be anything on the wire: wrong types and placeholders become null, never a rejection. */
-const looseString = z.string().nullish().catch(null);
-const looseStrings = z.array(z.string()).nullish().catch(null);
+const looseString = z.catch(z.nullish(z.string()), null);
+const looseStrings = z.catch(z.nullish(z.array(z.string())), null);
 
 /**
  * iDenfy's IdentificationWebhook, tolerant: only `scanRef` and `status.overall` are required
  * (DESIGN §2); nulls, unknown keys and odd values elsewhere are accepted.
  */
 export const webhookSchema = z.looseObject({
-  scanRef: z.string().min(1).max(100),
+  scanRef: z.string().check(z.minLength(1), z.maxLength(100)),
   externalRef: looseString,
   clientId: looseString,
-  final: z.boolean().nullish().catch(null),
+  final: z.catch(z.nullish(z.boolean()), null),
   status: z.looseObject({
-    overall: z.string().min(1).max(50),
+    overall: z.string().check(z.minLength(1), z.maxLength(50)),
     fraudTags: looseStrings,
     mismatchTags: looseStrings,
     autoDocument: looseString,
@@ -112,20 +123,25 @@ export const webhookSchema = z.looseObject({
     manualFace: looseString,
     additionalSteps: looseString,
   }),
-  data: z
-    .looseObject({
-      docFirstName: looseString,
-      docLastName: looseString,
-      orgFirstName: looseString,
-      orgLastName: looseString,
-      docDob: looseString,
-      docExpiry: looseString,
-      docType: looseString,
-      docNationality: looseString,
-      docIssuingCountry: looseString,
-      manuallyDataChanged: z.boolean().nullish().catch(null),
-    })
-    .nullish()
-    .catch(null),
+  data: z.catch(
+    z.nullish(
+      z.looseObject({
+        docFirstName: looseString,
+        docLastName: looseString,
+        orgFirstName: looseString,
+        orgLastName: looseString,
+        docDob: looseString,
+        docExpiry: looseString,
+        docType: looseString,
+        docNationality: looseString,
+        docIssuingCountry: looseString,
+        manuallyDataChanged: z.catch(z.nullish(z.boolean()), null),
+      }),
+    ),
+    null,
+  ),
 });
 export type IdenfyWebhook = z.infer<typeof webhookSchema>;
+
+/** The comparator's work message. */
+export const workMessageSchema = z.object({ verificationId: z.string().check(z.minLength(1)) });

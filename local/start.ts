@@ -1,0 +1,77 @@
+/**
+ * `npm start`: the whole system on this machine. moto on 127.0.0.1:4566 (or AWS_ENDPOINT_URL),
+ * the iDenfy simulator on :3001, the API on :3000, events appended to .local/events.jsonl.
+ */
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Emulator, emulatorEnv, startMoto } from './emulator';
+import { DEFAULT_LOCAL_KEYS, type LocalSystem, startLocalSystem } from './system';
+
+const root = join(__dirname, '..');
+const apiPort = Number(process.env.API_PORT ?? 3000);
+const simulatorPort = Number(process.env.SIMULATOR_PORT ?? 3001);
+const motoPort = Number(process.env.MOTO_PORT ?? 4566);
+const eventsFile = join(root, '.local', 'events.jsonl');
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  let moto: Emulator | undefined;
+  let system: LocalSystem | undefined;
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nStopping…');
+    await system?.stop().catch(() => {});
+    await moto?.stop();
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+  process.on('uncaughtException', (err) => {
+    console.error('Crashed:', err);
+    void stop(1);
+  });
+
+  let endpoint = process.env.AWS_ENDPOINT_URL;
+  if (endpoint) {
+    console.log(`AWS emulator: using ${endpoint} (AWS_ENDPOINT_URL)`);
+  } else {
+    moto = await startMoto(motoPort);
+    endpoint = moto.endpoint;
+    console.log(`AWS emulator: moto on ${endpoint}`);
+  }
+  Object.assign(process.env, emulatorEnv(endpoint), { AWS_ENDPOINT_URL: endpoint });
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+  mkdirSync(join(root, '.local'), { recursive: true });
+  system = await startLocalSystem({
+    prefix: process.env.LOCAL_PREFIX ?? `multidoc-${Date.now().toString(36)}`,
+    apiPort,
+    simulatorPort,
+    keys: {
+      apiKey: process.env.IDENFY_API_KEY ?? DEFAULT_LOCAL_KEYS.apiKey,
+      apiSecret: process.env.IDENFY_API_SECRET ?? DEFAULT_LOCAL_KEYS.apiSecret,
+      webhookSigningKey: process.env.IDENFY_SIGNING_KEY ?? DEFAULT_LOCAL_KEYS.webhookSigningKey,
+    },
+    visibilityTimeoutSeconds: Number(process.env.LOCAL_VISIBILITY_TIMEOUT ?? 5),
+    onEvent: (e) => {
+      appendFileSync(eventsFile, `${JSON.stringify(e)}\n`);
+      const d = e.detail;
+      console.log(
+        `event  ${e['detail-type']}  ${d.verificationId}  ${d.status}  ${JSON.stringify(d.reasons ?? [])}`,
+      );
+    },
+    onError: (where, err) => console.error(`[${where}]`, err instanceof Error ? err.message : err),
+  });
+  console.log(`iDenfy simulator: ${system.simulator?.url}`);
+  console.log(`API:              ${system.apiUrl}   (GET /health)`);
+  console.log(`Events:           ${eventsFile}`);
+  console.log(`Ready in ${((Date.now() - started) / 1000).toFixed(1)} s. Ctrl-C stops everything.`);
+}
+
+main().catch((err) => {
+  console.error('Could not start:', err instanceof Error ? err.message : err);
+  process.exit(1);
+});
