@@ -1,4 +1,4 @@
-/** Jest projects by layer: unit (pure), infra (CDK template), integration (moto + iDenfy fake). */
+/** Jest projects by layer: unit (pure), infra (CDK template), integration (moto + simulator), browser (Chromium). */
 const transform = { '^.+\\.ts$': ['@swc/jest'] };
 const common = {
   transform,
@@ -15,6 +15,13 @@ module.exports = {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/integration/global-setup.ts',
+      globalTeardown: '<rootDir>/test/integration/global-teardown.ts',
+    },
+    {
+      ...common,
+      displayName: 'browser',
+      testMatch: ['<rootDir>/test/browser/**/*.test.ts'],
       globalSetup: '<rootDir>/test/integration/global-setup.ts',
       globalTeardown: '<rootDir>/test/integration/global-teardown.ts',
     },

@@ -64,6 +64,8 @@ const MOTO_WRAPPER = [
 export async function startMoto(port: number, python = process.env.PYTHON || 'python3'): Promise<Emulator> {
   const child = spawn(python, ['-c', MOTO_WRAPPER, '-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['pipe', 'ignore', 'pipe'],
+    // Its own process group: a terminal's Ctrl-C reaches us, and we stop moto after the pollers.
+    detached: true,
   });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {

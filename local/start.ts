@@ -3,7 +3,7 @@
  * the iDenfy simulator on :3001, the API on :3000, events appended to .local/events.jsonl.
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { type Emulator, emulatorEnv, startMoto } from './emulator';
 import { DEFAULT_LOCAL_KEYS, type LocalSystem, startLocalSystem } from './system';
 
@@ -11,7 +11,7 @@ const root = join(__dirname, '..');
 const apiPort = Number(process.env.API_PORT ?? 3000);
 const simulatorPort = Number(process.env.SIMULATOR_PORT ?? 3001);
 const motoPort = Number(process.env.MOTO_PORT ?? 4566);
-const eventsFile = join(root, '.local', 'events.jsonl');
+const eventsFile = process.env.EVENTS_FILE ?? join(root, '.local', 'events.jsonl');
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -22,6 +22,11 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log('\nStopping…');
+    // Never hang on the way out: after 5 s, moto is killed and we leave anyway.
+    setTimeout(() => {
+      moto?.process.kill('SIGKILL');
+      process.exit(code || 1);
+    }, 5000).unref();
     await system?.stop().catch(() => {});
     await moto?.stop();
     process.exit(code);
@@ -45,7 +50,7 @@ async function main(): Promise<void> {
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-  mkdirSync(join(root, '.local'), { recursive: true });
+  mkdirSync(dirname(eventsFile), { recursive: true });
   system = await startLocalSystem({
     prefix: process.env.LOCAL_PREFIX ?? `multidoc-${Date.now().toString(36)}`,
     apiPort,
@@ -55,6 +60,12 @@ async function main(): Promise<void> {
       apiSecret: process.env.IDENFY_API_SECRET ?? DEFAULT_LOCAL_KEYS.apiSecret,
       webhookSigningKey: process.env.IDENFY_SIGNING_KEY ?? DEFAULT_LOCAL_KEYS.webhookSigningKey,
     },
+    // Without network, the users' default landing pages are this page, not iDenfy's result pages.
+    context: {
+      defaultSuccessUrl: `http://127.0.0.1:${apiPort}/?result=success`,
+      defaultErrorUrl: `http://127.0.0.1:${apiPort}/?result=error`,
+      defaultUnverifiedUrl: `http://127.0.0.1:${apiPort}/?result=unverified`,
+    },
     visibilityTimeoutSeconds: Number(process.env.LOCAL_VISIBILITY_TIMEOUT ?? 5),
     onEvent: (e) => {
       appendFileSync(eventsFile, `${JSON.stringify(e)}\n`);
@@ -63,10 +74,14 @@ async function main(): Promise<void> {
         `event  ${e['detail-type']}  ${d.verificationId}  ${d.status}  ${JSON.stringify(d.reasons ?? [])}`,
       );
     },
-    onError: (where, err) => console.error(`[${where}]`, err instanceof Error ? err.message : err),
+    onError: (where, err) => {
+      if (!stopping) console.error(`[${where}]`, err instanceof Error ? err.message : err);
+    },
   });
   console.log(`iDenfy simulator: ${system.simulator?.url}`);
-  console.log(`API:              ${system.apiUrl}   (GET /health)`);
+  console.log(
+    `API:              ${system.apiUrl}   (GET /health; open it in a browser to try a verification)`,
+  );
   console.log(`Events:           ${eventsFile}`);
   console.log(`Ready in ${((Date.now() - started) / 1000).toFixed(1)} s. Ctrl-C stops everything.`);
 }

@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import type { SQSEvent } from 'aws-lambda';
 import { type ExtraRoute, type HttpHandler, LocalHttpApi } from './http-api';
+import { localPage } from './page';
 import { awsClients, type Provisioned, provision } from './provision';
 import { QueueRunner, type SqsHandler } from './queue-runner';
 import { IdenfySimulator, type SimulatorOptions } from './simulator/simulator';
@@ -87,7 +88,7 @@ export async function startLocalSystem(opts: LocalSystemOptions): Promise<LocalS
   );
 
   // All handlers share this process, so their environments must agree where they overlap.
-  const api = new LocalHttpApi([], opts.extraRoutes, (err) => onError('http', err));
+  const api = new LocalHttpApi([], [localPage, ...(opts.extraRoutes ?? [])], (err) => onError('http', err));
   const apiUrl = await api.start(opts.apiPort ?? 0);
   const env: Record<string, string> = {};
   for (const [id, vars] of Object.entries(provisioned.functionEnv)) {

@@ -6,6 +6,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { signBody } from '../../functions/shared/signature';
+import { fromHostedForm, hostedPage } from './hosted-page';
 import { buildWebhook, type CompleteRequest, type WebhookPayload } from './webhook-payload';
 
 export interface SimulatorOptions {
@@ -33,8 +34,10 @@ export interface SimSession {
   errorUrl: string;
   unverifiedUrl: string;
   createdAt: string;
-  /** ACTIVE until completed; then the overall status of its final result. */
+  /** ACTIVE until completed; then the overall status of its final result (or DELETED). */
   state: string;
+  /** When the person opened the hosted flow. */
+  startedAt?: string;
   request: Record<string, unknown>;
   webhooks: WebhookPayload[];
 }
@@ -74,6 +77,7 @@ class ApiError extends Error {
     readonly status: number,
     readonly identifier: string,
     message: string,
+    readonly extra: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -154,11 +158,37 @@ export class IdenfySimulator {
         this.authenticate(req);
         return send(res, 200, this.status(parseJson(body)));
       }
+      if (req.method === 'POST' && url.pathname === '/api/v2/delete') {
+        this.authenticate(req);
+        this.delete(parseJson(body));
+        res.writeHead(200).end();
+        return;
+      }
+      if (url.pathname === '/api/v2/redirect') {
+        const session = this.byAuthToken(url.searchParams.get('authToken'));
+        if (req.method === 'GET') {
+          if (session && !session.startedAt) {
+            session.startedAt = new Date().toISOString();
+            this.scheduleExpiry(session, Number(session.request.sessionLength ?? 600));
+          }
+          return sendHtml(res, session?.state === 'ACTIVE' ? 200 : 410, hostedPage(session));
+        }
+        if (req.method === 'POST' && session?.state === 'ACTIVE') {
+          const request = fromHostedForm(body);
+          // Leaving without finishing: no result yet (the token's expiry will send one).
+          const redirectTo = request
+            ? (await this.complete(session.scanRef, request)).redirectTo
+            : session.unverifiedUrl;
+          res.writeHead(303, { location: redirectTo }).end();
+          return;
+        }
+        return sendHtml(res, 410, hostedPage(undefined));
+      }
       if (req.method === 'GET' && url.pathname === '/simulator/sessions') {
         const clientId = url.searchParams.get('clientId');
         const list = [...this.sessions.values()]
           .filter((s) => !clientId || s.clientId === clientId)
-          .map(({ request: _r, webhooks: _w, ...summary }) => summary);
+          .map(({ request: _r, webhooks: _w, startedAt: _s, ...summary }) => summary);
         return send(res, 200, list);
       }
       const complete = /^\/simulator\/sessions\/([^/]+)\/complete$/.exec(url.pathname);
@@ -171,9 +201,43 @@ export class IdenfySimulator {
       send(res, 404, { identifier: 'NOT_FOUND', message: 'Not found' });
     } catch (err) {
       if (err instanceof ApiError)
-        return send(res, err.status, { identifier: err.identifier, message: err.message });
+        return send(res, err.status, { identifier: err.identifier, message: err.message, ...err.extra });
       throw err;
     }
+  }
+
+  private byAuthToken(authToken: string | null): SimSession | undefined {
+    if (!authToken) return undefined;
+    for (const s of this.sessions.values()) if (s.authToken === authToken) return s;
+    return undefined;
+  }
+
+  /** iDenfy refuses to delete a session whose token can still be used (API-FACTS §7.2). */
+  private delete(input: Record<string, unknown>): void {
+    const session = this.sessions.get(String(input.scanRef ?? ''));
+    if (!session) throw new ApiError(404, 'NOT_FOUND', 'Verification not found.');
+    if (session.state === 'ACTIVE') {
+      throw new ApiError(400, 'PARTNER_ERROR', 'Token has not expired yet.', {
+        documentation: '',
+        severity: 'NOT_SEVERE',
+      });
+    }
+    session.state = session.state === 'EXPIRED' ? 'EXPIRED-DELETED' : 'DELETED';
+    session.webhooks = [];
+  }
+
+  /**
+   * A token not started within its `expiryTime`, or a started session not finished within its
+   * `sessionLength`, expires, and iDenfy says so by webhook (API-FACTS §9.4).
+   */
+  private scheduleExpiry(session: SimSession, seconds = Number(session.request.expiryTime ?? 3600)): void {
+    const startedAt = session.startedAt;
+    const timer = setTimeout(() => {
+      if (session.state === 'ACTIVE' && session.startedAt === startedAt) {
+        void this.complete(session.scanRef, { overall: 'EXPIRED' });
+      }
+    }, seconds * 1000);
+    timer.unref();
   }
 
   private authenticate(req: IncomingMessage): void {
@@ -212,6 +276,7 @@ export class IdenfySimulator {
       webhooks: [],
     };
     this.sessions.set(scanRef, session);
+    this.scheduleExpiry(session);
     if (typeof input.dummyStatus === 'string') {
       echo.message = 'Dummy token and verification created successfully';
       // Like iDenfy's DEV mode: the result webhook fires without any UI.
@@ -419,6 +484,11 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
+}
+
+function sendHtml(res: ServerResponse, status: number, html: string): void {
+  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' });
+  res.end(html);
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {

@@ -31,7 +31,7 @@ function str(v: unknown): string | null {
 }
 
 /** A plausible person consistent with the token's claimed data (the same for every session of a clientId). */
-function defaultData(session: SimSession): Record<string, unknown> {
+export function defaultData(session: SimSession): Record<string, unknown> {
   const r = session.request;
   const firstName = str(r.firstName) ?? 'JOHN';
   const lastName = str(r.lastName) ?? 'SAMPLE';

@@ -1,0 +1,172 @@
+/**
+ * Local mode serves what the template defines, behaves like Lambda's SQS event source, and
+ * `npm start` runs the whole system as a process that leaves nothing behind.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import { freePort, waitForHttp } from '../../local/emulator';
+import type { LocalSystem } from '../../local/system';
+import { queueEventSources, resourcesOfType, routes } from '../../local/template';
+import {
+  continueToDocument,
+  http,
+  simComplete,
+  startTestSystem,
+  startVerification,
+  waitFor,
+} from './helpers';
+
+jest.setTimeout(90_000);
+
+describe('served from the template', () => {
+  let system: LocalSystem;
+  beforeAll(async () => {
+    system = await startTestSystem('coverage');
+  });
+  afterAll(async () => {
+    await system?.stop();
+  });
+
+  it('serves every route of the template with its real handler', async () => {
+    const defs = routes(system.template);
+    expect(defs.length).toBeGreaterThanOrEqual(5);
+    for (const def of defs) {
+      const path = def.path.replace(/\{[^}]+\}/g, 'unknown-id');
+      const res = await http(def.method, `${system.apiUrl}${path}`, def.method === 'POST' ? {} : undefined);
+      // The local router's own 404 is `{"message":"Not Found"}`; a handler answers in the API's error shape.
+      expect({ route: def.routeKey, body: res.body }).not.toEqual({
+        route: def.routeKey,
+        body: { message: 'Not Found' },
+      });
+    }
+    expect((await http('GET', `${system.apiUrl}/no/such/route`)).body).toEqual({ message: 'Not Found' });
+  });
+
+  it('polls every queue event source of the template, with the template’s redrive policy', async () => {
+    const sources = queueEventSources(system.template);
+    expect(sources.length).toBeGreaterThanOrEqual(1);
+    expect(system.runners).toHaveLength(sources.length);
+    const sqs = new SQSClient({});
+    for (const [id, r] of resourcesOfType(system.template, 'AWS::SQS::Queue')) {
+      const redrive = (r.Properties?.RedrivePolicy ?? undefined) as { maxReceiveCount: number } | undefined;
+      if (!redrive) continue;
+      const attrs = await sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: system.provisioned.resources[id]?.ref,
+          AttributeNames: ['All'],
+        }),
+      );
+      expect(JSON.parse(attrs.Attributes?.RedrivePolicy ?? '{}')).toMatchObject({
+        maxReceiveCount: redrive.maxReceiveCount,
+      });
+      expect(attrs.Attributes?.FifoQueue).toBe('true');
+    }
+  });
+
+  it('moves a poison message to the dead-letter queue after the configured receives', async () => {
+    const sqs = new SQSClient({});
+    const [workId, work] =
+      resourcesOfType(system.template, 'AWS::SQS::Queue').find(([, r]) => r.Properties?.RedrivePolicy) ?? [];
+    const dlqArn = system.provisioned.resolve(
+      (work?.Properties?.RedrivePolicy as { deadLetterTargetArn: unknown }).deadLetterTargetArn,
+    );
+    const dlqUrl = Object.values(system.provisioned.resources).find((r) => r.arn === dlqArn)?.ref;
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: system.provisioned.resources[workId ?? '']?.ref,
+        MessageBody: 'not json at all',
+        MessageGroupId: 'poison',
+        MessageDeduplicationId: 'poison-1',
+      }),
+    );
+    const moved = await waitFor(
+      async () => {
+        const out = await sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: dlqUrl,
+            MessageSystemAttributeNames: ['All'],
+            WaitTimeSeconds: 1,
+          }),
+        );
+        return out.Messages?.[0];
+      },
+      'the poison message in the DLQ',
+      30_000,
+    );
+    expect(moved.Body).toBe('not json at all');
+    expect(Number(moved.Attributes?.ApproximateReceiveCount)).toBeGreaterThanOrEqual(5);
+  });
+});
+
+describe('npm start', () => {
+  let child: ChildProcess | undefined;
+  afterAll(() => {
+    if (child && child.exitCode === null) child.kill('SIGKILL');
+  });
+
+  it('is healthy within 30 s, runs a journey to one event line, and Ctrl-C leaves no process behind', async () => {
+    const [apiPort, simulatorPort, motoPort] = [await freePort(), await freePort(), await freePort()];
+    const eventsFile = join(mkdtempSync(join(tmpdir(), 'multidoc-start-')), 'events.jsonl');
+    const { AWS_ENDPOINT_URL: _own, ...env } = process.env;
+    // What `npm start` runs, as one process (a signal reaches it directly).
+    child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
+      cwd: join(__dirname, '..', '..'),
+      env: {
+        ...env,
+        API_PORT: String(apiPort),
+        SIMULATOR_PORT: String(simulatorPort),
+        MOTO_PORT: String(motoPort),
+        EVENTS_FILE: eventsFile,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      output += d.toString();
+    });
+    child.stderr?.on('data', (d: Buffer) => {
+      output += d.toString();
+    });
+    const api = `http://127.0.0.1:${apiPort}`;
+    await waitForHttp(`${api}/health`, 30_000, () => child?.exitCode === null).catch((err) => {
+      throw new Error(`${err}\n${output}`);
+    });
+    await waitFor(() => (output.includes('Ready in') ? true : undefined), 'the ready line');
+
+    const system = { apiUrl: api, simulator: { url: `http://127.0.0.1:${simulatorPort}` } } as LocalSystem;
+    const clientId = 'npm-start-1';
+    const { verificationId, identity } = await startVerification(system, { clientId });
+    const done = await simComplete(system, identity.scanRef, {});
+    const { document } = await continueToDocument(system, done.redirectTo, clientId, verificationId);
+    await simComplete(system, document?.scanRef ?? '', {});
+    const lines = await waitFor(() => {
+      if (!existsSync(eventsFile)) return undefined;
+      const l = readFileSync(eventsFile, 'utf8').trim().split('\n').filter(Boolean);
+      return l.length > 0 ? l : undefined;
+    }, 'a line in the events file');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({
+      'detail-type': 'Verification Finalized',
+      detail: { verificationId, status: 'VERIFIED' },
+    });
+    expect(output).toContain(`${verificationId}  VERIFIED`);
+
+    const exited = new Promise<number | null>((resolve) => child?.once('exit', (code) => resolve(code)));
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    await new Promise((r) => setTimeout(r, 500));
+    const processes = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' });
+    expect(
+      processes.split('\n').filter((p) => p.includes(`-p ${motoPort}`) || p.includes('local/start.ts')),
+    ).toEqual([]);
+    await expect(fetch(`http://127.0.0.1:${motoPort}/moto-api/`)).rejects.toThrow();
+  });
+});
