@@ -13,10 +13,10 @@ const OUTCOMES = [
   ['LEAVE', 'Leave without finishing (unverified)'],
 ] as const;
 
-const escape = (v: unknown) => String(v ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeHtml = (v: unknown) => String(v ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export function hostedPage(session: SimSession | undefined): string {
-  if (!session || session.state !== 'ACTIVE') {
+  if (session?.state !== 'ACTIVE') {
     return page('Session expired', '<p>This verification link is not valid any more.</p>');
   }
   const data = defaultData(session);
@@ -24,14 +24,14 @@ export function hostedPage(session: SimSession | undefined): string {
     session.tokenType === 'DOCUMENT' ? 'Document verification' : 'Identity verification (document + selfie)';
   const outcomes = OUTCOMES.map(
     ([value, label], i) =>
-      `<label><input type="radio" name="outcome" value="${value}"${i === 0 ? ' checked' : ''}> ${escape(label)}</label>`,
+      `<label><input type="radio" name="outcome" value="${value}"${i === 0 ? ' checked' : ''}> ${escapeHtml(label)}</label>`,
   ).join('');
   const fields = EDITABLE.map(
-    (f) => `<label>${f} <input name="${f}" value="${escape(data[f])}" data-field="${f}"></label>`,
+    (f) => `<label>${f} <input name="${f}" value="${escapeHtml(data[f])}" data-field="${f}"></label>`,
   ).join('');
   return page(
     step,
-    `<p class="muted">iDenfy simulator · ${escape(session.tokenType)} session · client <code>${escape(session.clientId)}</code></p>
+    `<p class="muted">iDenfy simulator · ${escapeHtml(session.tokenType)} session · client <code>${escapeHtml(session.clientId)}</code></p>
 <form method="post">
   <fieldset><legend>Outcome</legend>${outcomes}
     <label><input type="checkbox" name="manualReview" value="1"> Manual review (an automatic <code>final:false</code> result first)</label>
@@ -57,10 +57,10 @@ export function fromHostedForm(body: Buffer): CompleteRequest | undefined {
 }
 
 function page(title: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escape(title)}</title>
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>body{font:15px/1.45 system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;color:#1d2430}
 fieldset{border:1px solid #ccd;border-radius:6px;margin:1rem 0;padding:.5rem 1rem}label{display:block;margin:.35rem 0}
 input:not([type]){width:100%;padding:.3rem;box-sizing:border-box}button{padding:.5rem 1.2rem;font-size:1rem}
-.muted{color:#667}</style></head><body><h1>${escape(title)}</h1>${body}</body></html>`;
+.muted{color:#667}</style></head><body><h1>${escapeHtml(title)}</h1>${body}</body></html>`;
 }

@@ -76,7 +76,7 @@ describe('served from the template', () => {
     const [workId, work] =
       resourcesOfType(system.template, 'AWS::SQS::Queue').find(([, r]) => r.Properties?.RedrivePolicy) ?? [];
     const dlqArn = system.provisioned.resolve(
-      (work?.Properties?.RedrivePolicy as { deadLetterTargetArn: unknown }).deadLetterTargetArn,
+      (work?.Properties?.RedrivePolicy as { deadLetterTargetArn: unknown } | undefined)?.deadLetterTargetArn,
     );
     const dlqUrl = Object.values(system.provisioned.resources).find((r) => r.arn === dlqArn)?.ref;
     await sqs.send(
