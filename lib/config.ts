@@ -3,6 +3,7 @@
  * The README's configuration table mirrors this file.
  */
 import type { Node } from 'constructs';
+import { parsePolicy } from '../functions/shared/policy-config';
 
 export interface MultidocConfig {
   /** iDenfy API base URL (sandbox and production share it; the keys decide). */
@@ -27,6 +28,8 @@ export interface MultidocConfig {
   webhookMaxBytes: number;
   /** Receives of a work message before it moves to the dead-letter queue. */
   maxReceiveCount: number;
+  /** Decision policy overrides (JSON), e.g. `{"policyVersion":"acme-1","onMismatch":"REJECTED"}`; DESIGN §3 defaults otherwise. */
+  decisionPolicy?: string;
 }
 
 export const DEFAULT_CONFIG: MultidocConfig = {
@@ -46,9 +49,13 @@ export const DEFAULT_CONFIG: MultidocConfig = {
 /** Reads each key of MultidocConfig from context; lists may be given as comma-separated strings. */
 export function configFromContext(node: Node): MultidocConfig {
   const out: Record<string, unknown> = { ...DEFAULT_CONFIG };
-  for (const key of [...Object.keys(DEFAULT_CONFIG), 'publicBaseUrl']) {
+  for (const key of [...Object.keys(DEFAULT_CONFIG), 'publicBaseUrl', 'decisionPolicy']) {
     const raw: unknown = node.tryGetContext(key);
     if (raw === undefined) continue;
+    if (key === 'decisionPolicy') {
+      out[key] = typeof raw === 'string' ? raw : JSON.stringify(raw);
+      continue;
+    }
     const fallback = (DEFAULT_CONFIG as unknown as Record<string, unknown>)[key];
     if (Array.isArray(fallback))
       out[key] = Array.isArray(raw)
@@ -84,6 +91,13 @@ export function validateConfig(c: MultidocConfig): MultidocConfig {
     'defaultUnverifiedUrl',
   ] as const) {
     if (!URL.canParse(c[k])) problems.push(`${k} must be an absolute URL`);
+  }
+  if (c.decisionPolicy !== undefined) {
+    try {
+      parsePolicy(c.decisionPolicy);
+    } catch (err) {
+      problems.push((err as Error).message);
+    }
   }
   if (problems.length > 0) throw new Error(`Invalid idenfy-multidoc configuration: ${problems.join('; ')}`);
   return c;

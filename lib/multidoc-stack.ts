@@ -165,7 +165,12 @@ export class MultidocStack extends Stack {
       handler: 'comparator',
       description: 'Compares both sessions of a verification, decides and publishes the status',
       timeout: COMPARATOR_TIMEOUT,
-      environment: { ...common, EVENT_BUS_NAME: this.bus.eventBusName, EVENT_SOURCE: config.eventSource },
+      environment: {
+        ...common,
+        EVENT_BUS_NAME: this.bus.eventBusName,
+        EVENT_SOURCE: config.eventSource,
+        ...(config.decisionPolicy ? { DECISION_POLICY: config.decisionPolicy } : {}),
+      },
     });
     this.functions = { token, webhook, comparator };
 

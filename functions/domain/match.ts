@@ -1,30 +1,11 @@
 /** Field comparisons between two people (claim or document). Pure. */
-import { foldName, nameTokens, parseIsoDate } from './normalise';
+import { compareNames } from './names';
+import { parseIsoDate } from './normalise';
 import type { ComparedField, FieldCheck, PersonData } from './types';
 
-function latinOrOriginal(latin: string | null | undefined, original: string | null | undefined) {
-  return foldName(latin) ?? foldName(original);
-}
-
-export function compareNames(a: string | null, b: string | null): FieldCheck {
-  if (a == null || b == null) return { verdict: 'MISSING', score: 0, method: 'missing', compared: [a, b] };
-  if (a === b) return { verdict: 'MATCH', score: 1, method: 'exact', compared: [a, b] };
-  const ta = nameTokens(a);
-  const tb = nameTokens(b);
-  // Joined vs spaced compound names (VAN DER BERG / VANDERBERG) are the same letters in the same order.
-  if (ta.join('') === tb.join(''))
-    return { verdict: 'MATCH', score: 1, method: 'token-set', compared: [a, b] };
-  const sa = new Set(ta);
-  const sb = new Set(tb);
-  const common = [...sa].filter((t) => sb.has(t)).length;
-  const jaccard = common / new Set([...sa, ...sb]).size;
-  if (common === sa.size && common === sb.size) {
-    return { verdict: 'MATCH', score: 1, method: 'token-set', compared: [a, b] };
-  }
-  if (common > 0 && (common === sa.size || common === sb.size)) {
-    return { verdict: 'PARTIAL', score: round(jaccard), method: 'given-name-subset', compared: [a, b] };
-  }
-  return { verdict: 'MISMATCH', score: round(jaccard), method: 'different', compared: [a, b] };
+/** Latin fields first; the original-script ones when the Latin ones are missing. */
+function nameOf(latin: string | null | undefined, original: string | null | undefined): string | null {
+  return latin?.trim() ? latin : (original ?? null);
 }
 
 export function compareDates(aRaw: string | null | undefined, bRaw: string | null | undefined): FieldCheck {
@@ -48,22 +29,25 @@ export function comparePeople(
   fields: readonly ComparedField[],
 ): Partial<Record<ComparedField, FieldCheck>> {
   const out: Partial<Record<ComparedField, FieldCheck>> = {};
-  for (const field of fields) {
-    if (field === 'dateOfBirth') out.dateOfBirth = compareDates(a.dateOfBirth, b.dateOfBirth);
-    if (field === 'firstName')
-      out.firstName = compareNames(
-        latinOrOriginal(a.firstName, a.originalFirstName),
-        latinOrOriginal(b.firstName, b.originalFirstName),
-      );
-    if (field === 'lastName')
-      out.lastName = compareNames(
-        latinOrOriginal(a.lastName, a.originalLastName),
-        latinOrOriginal(b.lastName, b.originalLastName),
-      );
+  const firstA = nameOf(a.firstName, a.originalFirstName);
+  const lastA = nameOf(a.lastName, a.originalLastName);
+  const firstB = nameOf(b.firstName, b.originalFirstName);
+  const lastB = nameOf(b.lastName, b.originalLastName);
+  if (fields.includes('firstName')) out.firstName = compareNames(firstA, firstB);
+  if (fields.includes('lastName')) out.lastName = compareNames(lastA, lastB);
+  if (
+    out.firstName &&
+    out.lastName &&
+    (out.firstName.verdict !== 'MATCH' || out.lastName.verdict !== 'MATCH')
+  ) {
+    // First and last name written the other way round: the same names, but a person should look.
+    const crossFirst = compareNames(firstA, lastB);
+    const crossLast = compareNames(lastA, firstB);
+    if (crossFirst.verdict === 'MATCH' && crossLast.verdict === 'MATCH') {
+      out.firstName = { ...crossFirst, verdict: 'PARTIAL', score: 0.5, method: 'swapped' };
+      out.lastName = { ...crossLast, verdict: 'PARTIAL', score: 0.5, method: 'swapped' };
+    }
   }
+  if (fields.includes('dateOfBirth')) out.dateOfBirth = compareDates(a.dateOfBirth, b.dateOfBirth);
   return out;
-}
-
-function round(x: number): number {
-  return Math.round(x * 1000) / 1000;
 }

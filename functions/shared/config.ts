@@ -1,5 +1,6 @@
 /** Function configuration from the environment the CDK stack (or local mode) sets. Read once per cold start. */
-import { DEFAULT_POLICY, type DecisionPolicy } from '../domain/policy';
+import type { DecisionPolicy } from '../domain/policy';
+import { parsePolicy } from './policy-config';
 
 function required(name: string): string {
   const v = process.env[name];
@@ -47,8 +48,5 @@ export const env = {
   documentSessionMode: (): 'just-in-time' | 'upfront' =>
     process.env.DOCUMENT_SESSION_MODE === 'upfront' ? 'upfront' : 'just-in-time',
   webhookMaxBytes: () => integer('WEBHOOK_MAX_BYTES', 256 * 1024),
-  policy: (): DecisionPolicy =>
-    process.env.DECISION_POLICY
-      ? { ...DEFAULT_POLICY, ...(JSON.parse(process.env.DECISION_POLICY) as Partial<DecisionPolicy>) }
-      : DEFAULT_POLICY,
+  policy: (): DecisionPolicy => parsePolicy(process.env.DECISION_POLICY),
 };

@@ -1,11 +1,8 @@
-/**
- * Input contracts: the start request (strict) and iDenfy's webhook (tolerant). zod/mini with the
- * English messages only: the classic API with every locale weighs ~440 KB in each bundle.
- */
-import { en } from 'zod/locales';
-import * as z from 'zod/mini';
+/** Input contracts: the start request (strict) and iDenfy's webhook (tolerant). */
+
 import { parseIsoDate } from '../domain/normalise';
 import { METHODS } from '../domain/types';
+import { z } from './zod';
 
 /** iDenfy's KycDocumentTypeEnum (API-FACTS §7.3). */
 export const DOCUMENT_TYPES = [
@@ -46,8 +43,6 @@ export const DOCUMENT_TYPES = [
   'WORK_PERMIT',
   'INTERNATIONAL_PASSPORT',
 ] as const;
-
-z.config(en());
 
 /** iDenfy refuses digits and these symbols in names (API-FACTS §2.1). */
 const NAME_FORBIDDEN = /[0-9~!@#$%^*()_+={}[\]|:;",<>/?\\]/;

@@ -247,6 +247,28 @@ describe('data and messaging', () => {
   });
 });
 
+describe('configuration', () => {
+  it('passes a configured decision policy to the comparator only', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new MultidocStack(app, 'Configured', {
+      config: { ...DEFAULT_CONFIG, decisionPolicy: '{"policyVersion":"acme-1","onMismatch":"REJECTED"}' },
+    });
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('Compares'),
+      Environment: {
+        Variables: Match.objectLike({
+          DECISION_POLICY: '{"policyVersion":"acme-1","onMismatch":"REJECTED"}',
+        }),
+      },
+    });
+    const withPolicy = Object.values(t.findResources('AWS::Lambda::Function')).filter(
+      (r) => r.Properties.Environment.Variables.DECISION_POLICY,
+    );
+    expect(withPolicy).toHaveLength(1);
+  });
+});
+
 describe('least privilege', () => {
   it('token: table and secret, no queue, no bus', () => {
     const a = actionsOf('Token');

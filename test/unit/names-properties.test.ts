@@ -1,0 +1,80 @@
+/** Properties of the name matcher (fast-check). */
+import fc from 'fast-check';
+import { compareNames, foldName, nameCandidates } from '../../functions/domain/names';
+
+const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+const token = (min: number, max: number) =>
+  fc.array(fc.constantFrom(...LETTERS), { minLength: min, maxLength: max }).map((cs) => cs.join(''));
+const name = fc.array(token(2, 10), { minLength: 1, maxLength: 3 }).map((ts) => ts.join(' '));
+/** Marks that every convention simply drops (not umlauts or rings, which ICAO spells out). */
+const MARKS = ['\u0301', '\u0300', '\u030C', '\u0327', '\u0302', '\u0303'];
+const accented = (s: string, picks: number[]) =>
+  Array.from(s)
+    .map((ch, i) =>
+      /[A-Z]/.test(ch) &&
+      picks[i % picks.length] !== undefined &&
+      (picks[i % picks.length] ?? 0) < MARKS.length
+        ? ch + MARKS[picks[i % picks.length] ?? 0]
+        : ch,
+    )
+    .join('')
+    .normalize('NFC');
+
+describe('name matcher properties', () => {
+  it('folding is idempotent', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 40 }), (s) => {
+        const once = foldName(s);
+        expect(once === null ? null : foldName(once)).toBe(once);
+      }),
+    );
+  });
+
+  it('comparison is symmetric in verdict and score', () => {
+    fc.assert(
+      fc.property(name, name, (a, b) => {
+        const ab = compareNames(a, b);
+        const ba = compareNames(b, a);
+        expect([ba.verdict, ba.score, ba.method]).toEqual([ab.verdict, ab.score, ab.method]);
+      }),
+    );
+  });
+
+  it('case and diacritic changes never change a verdict', () => {
+    fc.assert(
+      fc.property(name, name, fc.array(fc.nat(12), { minLength: 1, maxLength: 8 }), (a, b, picks) => {
+        const base = compareNames(a, b).verdict;
+        expect(compareNames(a.toLowerCase(), b).verdict).toBe(base);
+        expect(compareNames(accented(a, picks), b).verdict).toBe(base);
+        expect(compareNames(a, accented(b.toLowerCase(), picks)).verdict).toBe(base);
+      }),
+    );
+  });
+
+  it('a single-letter substitution in a token of four or more letters is never MATCH', () => {
+    fc.assert(
+      fc.property(token(4, 12), fc.nat(), fc.constantFrom(...LETTERS), (t, at, letter) => {
+        const i = at % t.length;
+        fc.pre(t[i] !== letter);
+        const changed = t.slice(0, i) + letter + t.slice(i + 1);
+        expect(compareNames(t, changed).verdict).not.toBe('MATCH');
+      }),
+    );
+  });
+
+  it('random unicode never throws', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: 'binary', maxLength: 60 }),
+        fc.string({ unit: 'binary', maxLength: 60 }),
+        (a, b) => {
+          nameCandidates(a);
+          const c = compareNames(a, b);
+          expect(['MATCH', 'PARTIAL', 'MISMATCH', 'MISSING']).toContain(c.verdict);
+          expect(c.score).toBeGreaterThanOrEqual(0);
+          expect(c.score).toBeLessThanOrEqual(1);
+        },
+      ),
+    );
+  });
+});

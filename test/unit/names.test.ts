@@ -1,0 +1,134 @@
+import { compareDates } from '../../functions/domain/match';
+import { compareNames, foldName } from '../../functions/domain/names';
+import { parseIsoDate } from '../../functions/domain/normalise';
+
+describe('foldName', () => {
+  it.each([
+    ['Jürgen', 'JURGEN'],
+    ['  josé   MARÍA ', 'JOSE MARIA'],
+    ['Müller-Lüdenscheidt', 'MULLER LUDENSCHEIDT'],
+    ["O'Brien", 'OBRIEN'],
+    ['Łukasz', 'LUKASZ'],
+    ['Strauß', 'STRAUSS'],
+    ['Søren', 'SOREN'],
+    ['ÆSIR', 'AESIR'],
+    ['SMITH<<JOHN', 'SMITH JOHN'],
+    ['ＪＯＨＮ', 'JOHN'],
+  ])('%s → %s', (input, expected) => {
+    expect(foldName(input)).toBe(expected);
+  });
+
+  it('treats empty and punctuation-only names as missing', () => {
+    expect(foldName('')).toBeNull();
+    expect(foldName(' - ')).toBeNull();
+    expect(foldName(null)).toBeNull();
+  });
+
+  it.each([
+    ['Юлия', 'IULIIA'],
+    ['Щербаков', 'SHCHERBAKOV'],
+    ['Ξανθή', 'XANTHI'],
+  ])('%s → %s', (input, expected) => {
+    expect(foldName(input)).toBe(expected);
+  });
+
+  it('is idempotent', () => {
+    for (const s of ['Jürgen', 'Ἀλέξανδρος', "D'Artagnan-Ñúñez"])
+      expect(foldName(foldName(s))).toBe(foldName(s));
+  });
+});
+
+describe('compareNames', () => {
+  it('MATCH when equal after folding, in another order, or joined', () => {
+    expect(compareNames('JOHN PAUL', 'JOHN PAUL')).toMatchObject({
+      verdict: 'MATCH',
+      method: 'exact',
+      score: 1,
+    });
+    expect(compareNames('PAUL JOHN', 'JOHN PAUL')).toMatchObject({ verdict: 'MATCH', method: 'token-set' });
+    expect(compareNames('VAN DER BERG', 'VANDERBERG')).toMatchObject({
+      verdict: 'MATCH',
+      method: 'token-set',
+    });
+  });
+
+  it('PARTIAL for a given-name subset', () => {
+    expect(compareNames('JOHN PAUL', 'JOHN')).toMatchObject({
+      verdict: 'PARTIAL',
+      method: 'given-name-subset',
+      score: 0.5,
+    });
+  });
+
+  it('one letter of difference is PARTIAL by similarity: review, never verified', () => {
+    for (const [a, b] of [
+      ['JON', 'JOHN'],
+      ['KOWALSKI', 'KOWALSKA'],
+      ['SMITH', 'SMYTHE'],
+    ]) {
+      expect(compareNames(a, b)).toMatchObject({ verdict: 'PARTIAL', method: 'similarity' });
+    }
+  });
+
+  it('MISMATCH for different names', () => {
+    expect(compareNames('PETER', 'JOHN')).toMatchObject({ verdict: 'MISMATCH', method: 'different' });
+  });
+
+  it('MATCH across transliteration conventions: Ü as U or UE, Ø as O or OE, Å as A or AA', () => {
+    expect(compareNames('Müller', 'MUELLER')).toMatchObject({
+      verdict: 'MATCH',
+      method: 'transliteration',
+      compared: ['MUELLER', 'MUELLER'],
+    });
+    expect(compareNames('Müller', 'MULLER')).toMatchObject({ verdict: 'MATCH', method: 'exact' });
+    expect(compareNames('Søren', 'SOEREN').verdict).toBe('MATCH');
+    expect(compareNames('Ångström', 'AANGSTROEM').verdict).toBe('MATCH');
+    // Both written in plain ASCII, differently: no umlaut to explain it, a person decides.
+    expect(compareNames('MUELLER', 'MULLER').verdict).not.toBe('MATCH');
+  });
+
+  it('MATCH for Cyrillic and Greek written per ICAO or national conventions', () => {
+    expect(compareNames('Юлия', 'IULIIA').verdict).toBe('MATCH');
+    expect(compareNames('Юлия', 'YULIYA').verdict).not.toBe('MISMATCH');
+    expect(compareNames('Андрей', 'ANDREY')).toMatchObject({ verdict: 'MATCH', method: 'transliteration' });
+    expect(compareNames('Андрей', 'ANDREI').verdict).toBe('MATCH');
+    expect(compareNames('Ганна', 'HANNA').verdict).toBe('MATCH');
+    expect(compareNames('Γεώργιος', 'GEORGIOS').verdict).toBe('MATCH');
+    expect(compareNames('Παπαδοπούλου', 'PAPADOPOULOU').verdict).toBe('MATCH');
+  });
+
+  it('MATCH when a long name was cut to fit the MRZ; a short prefix is another name', () => {
+    expect(compareNames('MARIA DEL CARMEN ESPERANZA', 'MARIA DEL CARMEN ESPE')).toMatchObject({
+      verdict: 'MATCH',
+      method: 'truncation',
+    });
+    expect(compareNames('KOWALSKI', 'KOWAL').verdict).not.toBe('MATCH');
+  });
+
+  it('MISSING when either side is missing', () => {
+    expect(compareNames(null, 'JOHN')).toMatchObject({ verdict: 'MISSING', score: 0 });
+  });
+});
+
+describe('dates', () => {
+  it('accepts only real YYYY-MM-DD dates', () => {
+    expect(parseIsoDate('1990-01-31')).toBe('1990-01-31');
+    expect(parseIsoDate('1990-02-30')).toBeNull();
+    expect(parseIsoDate('YYYY-MM-DD')).toBeNull();
+    expect(parseIsoDate('31.01.1990')).toBeNull();
+    expect(parseIsoDate(undefined)).toBeNull();
+  });
+
+  it('exact or MISMATCH; a day/month swap is named', () => {
+    expect(compareDates('1990-03-04', '1990-03-04').verdict).toBe('MATCH');
+    expect(compareDates('1990-03-04', '1990-04-03')).toMatchObject({
+      verdict: 'MISMATCH',
+      method: 'day-month-swapped',
+    });
+    expect(compareDates('1990-03-04', '1991-03-04')).toMatchObject({
+      verdict: 'MISMATCH',
+      method: 'different',
+    });
+    expect(compareDates('1990-03-04', null).verdict).toBe('MISSING');
+  });
+});

@@ -1,0 +1,48 @@
+import { App } from 'aws-cdk-lib';
+import { DEFAULT_POLICY } from '../../functions/domain/policy';
+import { parsePolicy } from '../../functions/shared/policy-config';
+import { configFromContext } from '../../lib/config';
+
+describe('decision policy configuration', () => {
+  it('defaults to DESIGN §3 when nothing is configured', () => {
+    expect(parsePolicy(undefined)).toBe(DEFAULT_POLICY);
+  });
+
+  it('overrides only the keys given, from JSON text or an object', () => {
+    expect(parsePolicy('{"policyVersion":"acme-1","onMismatch":"REJECTED"}')).toEqual({
+      ...DEFAULT_POLICY,
+      policyVersion: 'acme-1',
+      onMismatch: 'REJECTED',
+    });
+    expect(parsePolicy({ policyVersion: 'acme-2', comparedFields: ['lastName'] }).comparedFields).toEqual([
+      'lastName',
+    ]);
+  });
+
+  it.each([
+    ['{', 'not valid JSON'],
+    ['{"onMismatch":"VERIFIED","policyVersion":"x"}', 'decisionPolicy.onMismatch'],
+    ['{"comparedFields":[],"policyVersion":"x"}', 'decisionPolicy.comparedFields'],
+    ['{"comparedFields":["nickname"],"policyVersion":"x"}', 'decisionPolicy.comparedFields.0'],
+    ['{"autoApprove":true,"policyVersion":"x"}', 'autoApprove'],
+    ['{"onPartial":"REJECTED"}', 'decisionPolicy.policyVersion'],
+  ])('refuses %s naming %s', (json, field) => {
+    expect(() => parsePolicy(json)).toThrow(field);
+  });
+
+  it('is checked at synth time through CDK context', () => {
+    const app = new App({ context: { decisionPolicy: { onMismatch: 'MAYBE', policyVersion: 'x' } } });
+    expect(() => configFromContext(app.node)).toThrow('decisionPolicy.onMismatch');
+    const ok = new App({
+      context: { decisionPolicy: { onMismatch: 'REJECTED', policyVersion: 'strict-1' } },
+    });
+    expect(configFromContext(ok.node).decisionPolicy).toBe(
+      '{"onMismatch":"REJECTED","policyVersion":"strict-1"}',
+    );
+  });
+
+  it('refuses other bad configuration with the key named', () => {
+    const app = new App({ context: { retentionDays: '0', documentSessionMode: 'later' } });
+    expect(() => configFromContext(app.node)).toThrow(/retentionDays.*documentSessionMode/);
+  });
+});
