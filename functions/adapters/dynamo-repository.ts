@@ -38,11 +38,11 @@ const pendingKey = (clientId: string) => ({ pk: `CLIENT#${clientId}`, sk: 'PENDI
 const ttlAfter = (from: string, days: number) => Math.floor(Date.parse(from) / 1000) + days * 86_400;
 
 /** Attributes that are storage plumbing, not part of the verification. */
-const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'ttl'] as const;
+const STORAGE_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'ttl', 'outboxClaim'] as const;
 
 function toVerification(item: Record<string, unknown>): Verification {
   const copy: Record<string, unknown> = { ...item };
-  for (const k of KEY_ATTRIBUTES) delete copy[k];
+  for (const k of STORAGE_ATTRIBUTES) delete copy[k];
   return copy as unknown as Verification;
 }
 
@@ -289,6 +289,48 @@ export class DynamoVerificationRepository implements VerificationRepository {
       if (err instanceof ConditionalCheckFailedException) throw new VersionConflict();
       throw err;
     }
+  }
+
+  async claimOutbox(verificationId: string, version: number, runId: string, now: Date, leaseMs: number) {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: vKey(verificationId),
+          UpdateExpression: 'SET outboxClaim = :claim',
+          ConditionExpression:
+            '(attribute_not_exists(publishedVersion) OR publishedVersion < :v) AND ' +
+            '(attribute_not_exists(outboxClaim) OR outboxClaim.#until < :now OR outboxClaim.runId = :runId)',
+          ExpressionAttributeNames: { '#until': 'until' },
+          ExpressionAttributeValues: {
+            ':claim': { runId, until: now.getTime() + leaseMs },
+            ':v': version,
+            ':now': now.getTime(),
+            ':runId': runId,
+          },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+  }
+
+  async releaseOutbox(verificationId: string, runId: string): Promise<void> {
+    await this.doc
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: vKey(verificationId),
+          UpdateExpression: 'REMOVE outboxClaim',
+          ConditionExpression: 'outboxClaim.runId = :runId',
+          ExpressionAttributeValues: { ':runId': runId },
+        }),
+      )
+      .catch((err) => {
+        if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      });
   }
 
   async markPublished(verificationId: string, version: number): Promise<void> {

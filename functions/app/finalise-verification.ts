@@ -6,14 +6,19 @@ import { decide } from '../domain/decide';
 import type { DecisionPolicy } from '../domain/policy';
 import type { SessionResult } from '../domain/types';
 import type { EventPublisher, OutboxEvent, Verification, VerificationRepository } from './model';
-import { VersionConflict } from './model';
+import { OutboxBusy, VersionConflict } from './model';
 
 export interface FinaliseDeps {
   repo: VerificationRepository;
   publisher: EventPublisher;
   policy: DecisionPolicy;
   now: () => Date;
+  /** Identifies this run's claim on an outbox event. */
+  runId: string;
 }
+
+/** How long a claim to publish holds: longer than one comparator run (30 s timeout). */
+export const OUTBOX_LEASE_MS = 60_000;
 
 export type FinaliseOutcome = 'not-found' | 'waiting' | 'decided' | 'republished' | 'already-final';
 
@@ -80,10 +85,30 @@ export async function finaliseVerification(
   }
 }
 
-/** Publishes the outbox event if not yet published; true when it published. Throws so the message is retried. */
+/**
+ * Publishes the outbox event if not yet published; true when it published. Throws (so the message is
+ * retried) when the publish fails or another run is publishing it right now.
+ */
 async function publishOutbox(v: Verification, deps: FinaliseDeps): Promise<boolean> {
   if (!v.outbox || (v.publishedVersion ?? 0) >= v.outbox.version) return false;
-  await deps.publisher.publish(v.outbox);
+  const claimed = await deps.repo.claimOutbox(
+    v.verificationId,
+    v.outbox.version,
+    deps.runId,
+    deps.now(),
+    OUTBOX_LEASE_MS,
+  );
+  if (!claimed) {
+    const current = await deps.repo.get(v.verificationId);
+    if ((current?.publishedVersion ?? 0) >= v.outbox.version) return false;
+    throw new OutboxBusy();
+  }
+  try {
+    await deps.publisher.publish(v.outbox);
+  } catch (err) {
+    await deps.repo.releaseOutbox(v.verificationId, deps.runId).catch(() => {});
+    throw err;
+  }
   await deps.repo.markPublished(v.verificationId, v.outbox.version);
   return true;
 }

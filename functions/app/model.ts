@@ -104,6 +104,19 @@ export interface VerificationRepository {
     expectedVersion: number,
     decision: DecisionWrite,
   ): Promise<Verification>;
+  /**
+   * Claims the right to publish an unpublished outbox version for `leaseMs`: false when it is already
+   * published or another run holds an unexpired claim. Keeps two racing runs from both publishing.
+   */
+  claimOutbox(
+    verificationId: string,
+    version: number,
+    runId: string,
+    now: Date,
+    leaseMs: number,
+  ): Promise<boolean>;
+  /** Gives a claim up after a failed publish, so a retry need not wait for the lease. */
+  releaseOutbox(verificationId: string, runId: string): Promise<void>;
   markPublished(verificationId: string, version: number): Promise<void>;
 }
 
@@ -111,6 +124,14 @@ export class StartConflict extends Error {
   constructor() {
     super('another verification was started for this client meanwhile');
     this.name = 'StartConflict';
+  }
+}
+
+/** Another run is publishing this verification's event: retry later (it may crash before it is out). */
+export class OutboxBusy extends Error {
+  constructor() {
+    super('another run is publishing this event');
+    this.name = 'OutboxBusy';
   }
 }
 

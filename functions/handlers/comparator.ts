@@ -1,4 +1,5 @@
 /** Comparator Lambda: FIFO batch from the work queue, partial failures reported per message. */
+import { randomUUID } from 'node:crypto';
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
@@ -22,6 +23,8 @@ async function processRecord(record: SQSRecord): Promise<void> {
       publisher,
       policy,
       now: () => new Date(),
+      // Per run, not per message: a redelivered message may race the run that timed out on it.
+      runId: randomUUID(),
     });
     logger.info('comparator', { verificationId, outcome });
   } catch (err) {

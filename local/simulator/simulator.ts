@@ -52,8 +52,10 @@ interface Fault {
   status: number;
   identifier: string;
   remaining: number;
-  /** Accept the request but never answer (the response is lost). */
+  /** Take the request but never answer, without acting on it. */
   hang?: boolean;
+  /** Act on the request (create the token) but never answer: the response is lost. */
+  dropResponse?: boolean;
 }
 
 const DEFAULT_URLS = {
@@ -147,12 +149,15 @@ export class IdenfySimulator {
     if (fault) {
       fault.remaining -= 1;
       if (fault.hang) return; // the request was taken; the answer never comes
-      return send(res, fault.status, { identifier: fault.identifier, message: 'Injected fault' });
+      if (!fault.dropResponse)
+        return send(res, fault.status, { identifier: fault.identifier, message: 'Injected fault' });
     }
     try {
       if (req.method === 'POST' && url.pathname === '/api/v2/token') {
         this.authenticate(req);
-        return send(res, 201, await this.createToken(parseJson(body)));
+        const created = await this.createToken(parseJson(body));
+        if (fault?.dropResponse) return; // created, but the caller never hears of it
+        return send(res, 201, created);
       }
       if (req.method === 'POST' && url.pathname === '/api/v2/status') {
         this.authenticate(req);

@@ -2,7 +2,7 @@
  * A pass-through HTTP proxy in front of the emulator that can answer chosen AWS API calls with a
  * canned failure: faults injected at the network edge of an adapter, not in production code.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 interface Rule {
@@ -39,17 +39,26 @@ export class FaultProxy {
         res.end(JSON.stringify(rule.body));
         return;
       }
-      const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(req.headers))
-        if (v !== undefined && k !== 'host') headers[k] = String(v);
-      const up = await fetch(`${this.upstream}${req.url}`, {
-        method: req.method,
-        headers,
-        body: chunks.length > 0 ? Buffer.concat(chunks) : undefined,
+      // Forwarded with the caller's Host header, so the emulator builds URLs (SQS queue URLs) that
+      // point back at this proxy and later calls pass through it too.
+      const upstream = new URL(this.upstream);
+      const forwarded = request(
+        {
+          host: upstream.hostname,
+          port: upstream.port,
+          path: req.url,
+          method: req.method,
+          headers: req.headers,
+        },
+        (up) => {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+        },
+      );
+      forwarded.on('error', () => {
+        if (!res.headersSent) res.writeHead(502).end();
       });
-      const out = Buffer.from(await up.arrayBuffer());
-      res.writeHead(up.status, Object.fromEntries(up.headers));
-      res.end(out);
+      forwarded.end(Buffer.concat(chunks));
     });
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', () => resolve()));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
