@@ -45,7 +45,8 @@ export async function recordWebhook(
     scanRef: hook.scanRef,
     overall: hook.status.overall,
     final: isFinal(hook, eventType),
-    eventType: eventType ?? null,
+    // A header, so Latin-1 at most; anything but an iDenfy event name is not worth keeping.
+    eventType: eventType && /^[A-Z_]{1,64}$/.test(eventType) ? eventType : null,
     document: documentData(hook),
     fraudTags: hook.status.fraudTags ?? [],
     mismatchTags: hook.status.mismatchTags ?? [],

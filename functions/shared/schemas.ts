@@ -56,6 +56,7 @@ const name = z.string().check(
     'must not contain digits or the symbols ~!@#$%^*()_+={}[]|:;",<>/?',
   ),
   z.refine((v) => !/\p{Cc}/u.test(v), 'must not contain control characters'),
+  z.refine((v) => v.isWellFormed(), 'must be well-formed Unicode'),
 );
 
 const url = z.string().check(
@@ -95,21 +96,28 @@ export const startVerificationSchema = z.strictObject({
 });
 export type StartVerificationRequest = z.infer<typeof startVerificationSchema>;
 
-/** A field that may be anything on the wire: wrong types and placeholders become null, never a rejection. */
-const looseString = z.catch(z.nullish(z.string()), null);
-const looseStrings = z.catch(z.nullish(z.array(z.string())), null);
+/** Text we can store and compare: well-formed Unicode (no lone surrogates), no control characters. */
+const storable = (max: number) =>
+  z.string().check(
+    z.maxLength(max),
+    z.refine((v) => v.isWellFormed() && !/\p{Cc}/u.test(v), 'must be well-formed text'),
+  );
+
+/** A field that may be anything on the wire: wrong types, odd text and placeholders become null, never a rejection. */
+const looseString = z.catch(z.nullish(storable(500)), null);
+const looseStrings = z.catch(z.nullish(z.array(storable(100)).check(z.maxLength(100))), null);
 
 /**
  * iDenfy's IdentificationWebhook, tolerant: only `scanRef` and `status.overall` are required
  * (DESIGN §2); nulls, unknown keys and odd values elsewhere are accepted.
  */
 export const webhookSchema = z.looseObject({
-  scanRef: z.string().check(z.minLength(1), z.maxLength(100)),
+  scanRef: storable(100).check(z.minLength(1)),
   externalRef: looseString,
   clientId: looseString,
   final: z.catch(z.nullish(z.boolean()), null),
   status: z.looseObject({
-    overall: z.string().check(z.minLength(1), z.maxLength(50)),
+    overall: storable(50).check(z.minLength(1)),
     fraudTags: looseStrings,
     mismatchTags: looseStrings,
     autoDocument: looseString,

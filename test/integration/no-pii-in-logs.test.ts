@@ -1,0 +1,123 @@
+/**
+ * No personal data in logs: whole journeys with a recognisable person, every log line captured
+ * (DEBUG level), scanned for the names, date of birth and document number.
+ */
+import type { LocalSystem } from '../../local/system';
+import {
+  continueToDocument,
+  eventsFor,
+  http,
+  postWebhook,
+  simComplete,
+  startTestSystem,
+  startVerification,
+  waitFor,
+} from './helpers';
+
+jest.setTimeout(90_000);
+
+const PERSON = { firstName: 'Wolfgang Amadeus', lastName: 'Mozartowski', dateOfBirth: '1956-01-27' };
+const DOC_NUMBER = 'XK7739105';
+const PERSONAL_CODE = '35601270042';
+const NEEDLES = ['WOLFGANG', 'AMADEUS', 'MOZARTOWSK', '1956-01-27', '27.01.1956', DOC_NUMBER, PERSONAL_CODE];
+
+let system: LocalSystem;
+const captured: string[] = [];
+const originals = {
+  out: process.stdout.write.bind(process.stdout),
+  err: process.stderr.write.bind(process.stderr),
+};
+
+beforeAll(async () => {
+  process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
+  const capture = (chunk: unknown) => {
+    captured.push(String(chunk));
+    return true;
+  };
+  process.stdout.write = capture as typeof process.stdout.write;
+  process.stderr.write = capture as typeof process.stderr.write;
+  for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) {
+    jest
+      .spyOn(console, level)
+      .mockImplementation((...args: unknown[]) => captured.push(args.map(String).join(' ')));
+  }
+  system = await startTestSystem('pii', {
+    onError: (where, err) =>
+      captured.push(`[${where}] ${err instanceof Error ? `${err.message} ${err.stack}` : err}`),
+  });
+});
+
+afterAll(async () => {
+  await system?.stop();
+  process.stdout.write = originals.out;
+  process.stderr.write = originals.err;
+  jest.restoreAllMocks();
+  process.env.POWERTOOLS_LOG_LEVEL = 'WARN';
+});
+
+const docData = (overrides: Record<string, unknown> = {}) => ({
+  docFirstName: 'WOLFGANG AMADEUS',
+  docLastName: 'MOZARTOWSKI',
+  docDob: '1956-01-27',
+  docNumber: DOC_NUMBER,
+  docPersonalCode: PERSONAL_CODE,
+  fullName: 'WOLFGANG AMADEUS MOZARTOWSKI',
+  ...overrides,
+});
+
+async function journey(
+  clientId: string,
+  documentOverrides: Record<string, unknown>,
+  identityOverall = 'APPROVED',
+) {
+  const { verificationId, identity } = await startVerification(system, { clientId, ...PERSON });
+  const done = await simComplete(system, identity.scanRef, { overall: identityOverall, data: docData() });
+  if (identityOverall === 'APPROVED') {
+    const { document } = await continueToDocument(system, done.redirectTo, clientId, verificationId);
+    await simComplete(system, document?.scanRef ?? '', { data: docData(documentOverrides) });
+  }
+  await waitFor(() => (eventsFor(system, verificationId).length > 0 ? true : undefined), 'the event');
+  await http('GET', `${system.apiUrl}/verifications/${verificationId}`);
+  return { verificationId, identity };
+}
+
+it('logs ids, statuses and error codes, never the person', async () => {
+  await journey('pii-verified', {});
+  await journey('pii-mismatch', { docLastName: 'MOZARTOWSKA', docDob: '1956-01-28' });
+  const { verificationId, identity } = await journey('pii-denied', {}, 'DENIED');
+
+  // Rejected input that carries the person: a bad signature, a malformed body, a bad start request.
+  const payload = {
+    scanRef: identity.scanRef,
+    externalRef: verificationId,
+    final: true,
+    status: { overall: 'APPROVED' },
+    data: docData(),
+  };
+  expect((await postWebhook(system, payload, { signature: '0'.repeat(64) })).status).toBe(401);
+  expect(
+    (
+      await postWebhook(system, undefined, {
+        raw: `{"data":{"docFirstName":"WOLFGANG","docNumber":"${DOC_NUMBER}"`,
+      })
+    ).status,
+  ).toBe(400);
+  expect((await postWebhook(system, { ...payload, status: { overall: 7 } })).status).toBe(400);
+  const badStart = await http('POST', `${system.apiUrl}/verifications`, {
+    clientId: 'pii-bad',
+    firstName: 'Wolfgang1',
+    dateOfBirth: '1956-01-27x',
+  });
+  expect(badStart.status).toBe(400);
+
+  const lines = captured
+    .join('\n')
+    .split('\n')
+    .filter((l) => l.trim());
+  // The capture works: the journeys' own log lines are in it.
+  expect(lines.some((l) => l.includes('"verification started"'))).toBe(true);
+  expect(lines.some((l) => l.includes('"webhook"'))).toBe(true);
+  expect(lines.some((l) => l.includes('"comparator"'))).toBe(true);
+  const hits = lines.filter((l) => NEEDLES.some((n) => l.toUpperCase().includes(n)));
+  expect(hits).toEqual([]);
+});
