@@ -22,11 +22,13 @@ export interface QueueRunnerOptions {
   onError?: (err: unknown) => void;
   /** Long-poll wait per receive, seconds. */
   waitSeconds?: number;
+  /** Concurrent pollers, as Lambda scales an SQS event source (FIFO keeps each group in order). */
+  pollers?: number;
 }
 
 export class QueueRunner {
   private running = false;
-  private loop?: Promise<void>;
+  private loops: Promise<void>[] = [];
   /** Invocations so far, and how many records failed: for tests and the console. */
   readonly stats = { invocations: 0, records: 0, failures: 0 };
 
@@ -37,12 +39,12 @@ export class QueueRunner {
 
   start(): void {
     this.running = true;
-    this.loop = this.run();
+    this.loops = Array.from({ length: this.opts.pollers ?? 4 }, () => this.run());
   }
 
   async stop(): Promise<void> {
     this.running = false;
-    await this.loop;
+    await Promise.all(this.loops);
   }
 
   private async run(): Promise<void> {

@@ -36,11 +36,11 @@ async function processRecord(record: SQSRecord): Promise<void> {
   }
 }
 
-// Skip only the failed message's group: other verifications in the batch go on.
-const processor = new SqsFifoPartialProcessorAsync();
-
 export async function handler(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
   if (context) logger.addContext(context);
+  // One processor per invocation (it holds the batch's state), so the handler is safe to run
+  // concurrently in one process, as local mode's pollers do. Failures skip only their own group.
+  const processor = new SqsFifoPartialProcessorAsync();
   return processPartialResponse(event, processRecord, processor, {
     context,
     skipGroupOnError: true,

@@ -40,6 +40,7 @@ export interface SimSession {
   startedAt?: string;
   request: Record<string, unknown>;
   webhooks: WebhookPayload[];
+  webhookEventTypes: string[];
 }
 
 export interface Delivery {
@@ -193,8 +194,12 @@ export class IdenfySimulator {
         const clientId = url.searchParams.get('clientId');
         const list = [...this.sessions.values()]
           .filter((s) => !clientId || s.clientId === clientId)
-          .map(({ request: _r, webhooks: _w, startedAt: _s, ...summary }) => summary);
+          .map(({ request: _r, webhooks: _w, webhookEventTypes: _e, startedAt: _s, ...summary }) => summary);
         return send(res, 200, list);
+      }
+      const redeliver = /^\/simulator\/sessions\/([^/]+)\/deliver$/.exec(url.pathname);
+      if (req.method === 'POST' && redeliver) {
+        return send(res, 200, await this.redeliver(decodeURIComponent(redeliver[1] ?? '')));
       }
       const complete = /^\/simulator\/sessions\/([^/]+)\/complete$/.exec(url.pathname);
       if (req.method === 'POST' && complete) {
@@ -229,6 +234,7 @@ export class IdenfySimulator {
     }
     session.state = session.state === 'EXPIRED' ? 'EXPIRED-DELETED' : 'DELETED';
     session.webhooks = [];
+    session.webhookEventTypes = [];
   }
 
   /**
@@ -279,6 +285,7 @@ export class IdenfySimulator {
       state: 'ACTIVE',
       request,
       webhooks: [],
+      webhookEventTypes: [],
     };
     this.sessions.set(scanRef, session);
     this.scheduleExpiry(session);
@@ -332,7 +339,10 @@ export class IdenfySimulator {
     const deliveries: Delivery[] = [];
     for (const wave of waves) {
       session.webhooks.push(wave.payload);
-      deliveries.push(await this.deliver(session, wave.payload, wave.eventType));
+      session.webhookEventTypes.push(wave.eventType);
+      // `deliver: false` holds the webhook back (tests reorder deliveries with /deliver).
+      if (request.deliver !== false)
+        deliveries.push(await this.deliver(session, wave.payload, wave.eventType));
     }
     session.state = overall;
     // iDenfy sends the user to the error page when the webhook was not answered with 2xx.
@@ -345,6 +355,17 @@ export class IdenfySimulator {
           ? session.errorUrl
           : session.unverifiedUrl;
     return { redirectTo, deliveries };
+  }
+
+  /** Test control: sends a session's webhooks (again), as held back or as iDenfy's retries would. */
+  async redeliver(scanRef: string): Promise<{ deliveries: Delivery[] }> {
+    const session = this.sessions.get(scanRef);
+    if (!session) throw new ApiError(404, 'NOT_FOUND', `No session ${scanRef}`);
+    const deliveries: Delivery[] = [];
+    for (const [i, payload] of session.webhooks.entries()) {
+      deliveries.push(await this.deliver(session, payload, session.webhookEventTypes[i] ?? 'IDENTIFICATION'));
+    }
+    return { deliveries };
   }
 
   private async deliver(session: SimSession, payload: WebhookPayload, eventType: string): Promise<Delivery> {

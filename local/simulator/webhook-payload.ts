@@ -9,6 +9,8 @@ export interface CompleteRequest {
   fraudTags?: string[];
   mismatchTags?: string[];
   additionalSteps?: Record<string, string>;
+  /** false: record the result but hold its webhook back until /deliver (default true). */
+  deliver?: boolean;
 }
 
 export type WebhookPayload = ReturnType<typeof buildWebhook>;

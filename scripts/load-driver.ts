@@ -1,0 +1,184 @@
+/**
+ * Drives many verifications through a running local system over HTTP, with duplicated and reordered
+ * webhooks and bounded concurrency, then checks every verification is final with exactly one event.
+ * Used by `npm run load` (1,000 by default) and by a small CI test. A check of correctness first;
+ * the timings it prints are for this machine only.
+ */
+import type { EventEnvelope } from '../local/subscriber';
+
+export interface LoadOptions {
+  apiUrl: string;
+  simulatorUrl: string;
+  /** The events the local subscriber has received so far (read, not consumed). */
+  events: EventEnvelope[];
+  verifications: number;
+  concurrency: number;
+  duplicateRate: number;
+  reorderRate: number;
+  timeoutMs?: number;
+}
+
+type Stage = 'start' | 'identity' | 'continue' | 'document' | 'decision';
+
+export interface LoadReport {
+  verifications: number;
+  seconds: number;
+  perSecond: number;
+  duplicated: number;
+  reordered: number;
+  notFinal: string[];
+  eventCounts: { none: number; one: number; more: number };
+  stages: Record<Stage, { p50: number; p99: number }>;
+}
+
+async function call(
+  method: string,
+  url: string,
+  body?: unknown,
+): Promise<{ status: number; json: any; location: string | null }> {
+  const res = await fetch(url, {
+    method,
+    redirect: 'manual',
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, json: text ? JSON.parse(text) : {}, location: res.headers.get('location') };
+}
+
+const percentile = (xs: number[], p: number) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+};
+
+export async function runLoad(o: LoadOptions): Promise<LoadReport> {
+  // Spread evenly and exactly: every 1/rate-th verification (10% → every tenth).
+  const every = (rate: number) => (rate > 0 ? Math.max(1, Math.round(1 / rate)) : Number.POSITIVE_INFINITY);
+  const plan = Array.from({ length: o.verifications }, (_, i) => ({
+    i,
+    duplicate: i % every(o.duplicateRate) === 3 % every(o.duplicateRate),
+    reorder: i % every(o.reorderRate) === 7 % every(o.reorderRate),
+  }));
+  const timings: Record<Stage, number[]> = {
+    start: [],
+    identity: [],
+    continue: [],
+    document: [],
+    decision: [],
+  };
+  const ids: string[] = [];
+  const runId = Date.now().toString(36);
+  const sim = (path: string, body?: unknown) => call('POST', `${o.simulatorUrl}${path}`, body ?? {});
+
+  const eventsSeen = () => {
+    const counts = new Map<string, number>();
+    for (const e of o.events) {
+      const id = String(e.detail.verificationId);
+      counts.set(id, (counts.get(id) ?? 0) + 1);
+    }
+    return counts;
+  };
+
+  async function one(p: (typeof plan)[number]) {
+    const clientId = `load-${runId}-${p.i}`;
+    let t = performance.now();
+    const lap = (stage: Stage) => {
+      const now = performance.now();
+      timings[stage].push(now - t);
+      t = now;
+    };
+    const started = await call('POST', `${o.apiUrl}/verifications`, {
+      clientId,
+      firstName: 'Load',
+      lastName: `Tester`,
+    });
+    if (started.status !== 201) throw new Error(`start ${clientId}: ${started.status}`);
+    const verificationId = started.json.verificationId as string;
+    ids.push(verificationId);
+    lap('start');
+    const sessions = (await call('GET', `${o.simulatorUrl}/simulator/sessions?clientId=${clientId}`))
+      .json as {
+      scanRef: string;
+      tokenType: string;
+    }[];
+    const identity = sessions[0]?.scanRef ?? '';
+    // Reordered: the identity result is held back and delivered after the document's.
+    const identityDone = (await sim(`/simulator/sessions/${identity}/complete`, { deliver: !p.reorder }))
+      .json;
+    lap('identity');
+    const cont = await call('GET', identityDone.redirectTo);
+    if (cont.status !== 302) throw new Error(`continue ${clientId}: ${cont.status}`);
+    lap('continue');
+    const all = (await call('GET', `${o.simulatorUrl}/simulator/sessions?clientId=${clientId}`))
+      .json as typeof sessions;
+    const document = all.find((s) => s.tokenType === 'DOCUMENT')?.scanRef ?? '';
+    await sim(`/simulator/sessions/${document}/complete`);
+    if (p.reorder) await sim(`/simulator/sessions/${identity}/deliver`);
+    if (p.duplicate) {
+      await sim(`/simulator/sessions/${document}/deliver`);
+      await sim(`/simulator/sessions/${identity}/deliver`);
+    }
+    lap('document');
+    const deadline = Date.now() + (o.timeoutMs ?? 60_000);
+    while (!o.events.some((e) => e.detail.verificationId === verificationId)) {
+      if (Date.now() > deadline) throw new Error(`no event for ${verificationId}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    lap('decision');
+  }
+
+  const begun = performance.now();
+  let next = 0;
+  const failures: string[] = [];
+  await Promise.all(
+    Array.from({ length: Math.min(o.concurrency, plan.length) }, async () => {
+      while (next < plan.length) {
+        const p = plan[next++];
+        if (p) await one(p).catch((err: unknown) => failures.push(String(err)));
+      }
+    }),
+  );
+  const seconds = (performance.now() - begun) / 1000;
+  if (failures.length > 0) throw new Error(`${failures.length} journeys failed, e.g. ${failures[0]}`);
+
+  // Late duplicates must not produce late events: look again after the queue has settled.
+  await new Promise((r) => setTimeout(r, 3000));
+  const notFinal: string[] = [];
+  for (const id of ids) {
+    const v = await call('GET', `${o.apiUrl}/verifications/${id}`);
+    if (v.json.status === 'PENDING') notFinal.push(id);
+  }
+  const counts = eventsSeen();
+  const eventCounts = { none: 0, one: 0, more: 0 };
+  for (const id of ids) {
+    const n = counts.get(id) ?? 0;
+    if (n === 0) eventCounts.none += 1;
+    else if (n === 1) eventCounts.one += 1;
+    else eventCounts.more += 1;
+  }
+  const stages = Object.fromEntries(
+    Object.entries(timings).map(([k, xs]) => [k, { p50: percentile(xs, 50), p99: percentile(xs, 99) }]),
+  ) as LoadReport['stages'];
+  return {
+    verifications: ids.length,
+    seconds,
+    perSecond: ids.length / seconds,
+    duplicated: plan.filter((p) => p.duplicate).length,
+    reordered: plan.filter((p) => p.reorder).length,
+    notFinal,
+    eventCounts,
+    stages,
+  };
+}
+
+export function formatReport(r: LoadReport): string {
+  const lines = [
+    `verifications: ${r.verifications} in ${r.seconds.toFixed(1)} s (${r.perSecond.toFixed(1)}/s); duplicated webhooks: ${r.duplicated}, reordered: ${r.reordered}`,
+    `final: ${r.verifications - r.notFinal.length}/${r.verifications}; events per verification: none ${r.eventCounts.none}, one ${r.eventCounts.one}, more ${r.eventCounts.more}`,
+    'stage        p50 ms   p99 ms',
+  ];
+  for (const [stage, t] of Object.entries(r.stages)) {
+    lines.push(`${stage.padEnd(10)} ${t.p50.toFixed(0).padStart(7)} ${t.p99.toFixed(0).padStart(8)}`);
+  }
+  return lines.join('\n');
+}
