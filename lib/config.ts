@@ -3,6 +3,7 @@
  * The README's configuration table mirrors this file.
  */
 import type { Node } from 'constructs';
+import { allowList } from '../functions/shared/ip-allow-list';
 import { parsePolicy } from '../functions/shared/policy-config';
 
 export interface MultidocConfig {
@@ -28,6 +29,13 @@ export interface MultidocConfig {
   webhookMaxBytes: number;
   /** Receives of a work message before it moves to the dead-letter queue. */
   maxReceiveCount: number;
+  /** iDenfy's webhook source addresses (IPs/CIDRs, comma-separated); empty = any (the HMAC still applies). */
+  webhookAllowedIps?: string;
+  /** Who may call the client routes: `iam` (SigV4, default) or `jwt` (an OIDC issuer's tokens). */
+  clientAuth: 'iam' | 'jwt';
+  /** With clientAuth=jwt: the issuer URL and the accepted audiences (comma-separated). */
+  jwtIssuer?: string;
+  jwtAudience?: string;
   /** Decision policy overrides (JSON), e.g. `{"policyVersion":"acme-1","onMismatch":"REJECTED"}`; DESIGN §3 defaults otherwise. */
   decisionPolicy?: string;
 }
@@ -44,12 +52,14 @@ export const DEFAULT_CONFIG: MultidocConfig = {
   documentSessionMode: 'just-in-time',
   webhookMaxBytes: 256 * 1024,
   maxReceiveCount: 5,
+  clientAuth: 'iam',
 };
 
 /** Reads each key of MultidocConfig from context; lists may be given as comma-separated strings. */
 export function configFromContext(node: Node): MultidocConfig {
   const out: Record<string, unknown> = { ...DEFAULT_CONFIG };
-  for (const key of [...Object.keys(DEFAULT_CONFIG), 'publicBaseUrl', 'decisionPolicy']) {
+  const optional = ['publicBaseUrl', 'decisionPolicy', 'webhookAllowedIps', 'jwtIssuer', 'jwtAudience'];
+  for (const key of [...Object.keys(DEFAULT_CONFIG), ...optional]) {
     const raw: unknown = node.tryGetContext(key);
     if (raw === undefined) continue;
     if (key === 'decisionPolicy') {
@@ -91,6 +101,17 @@ export function validateConfig(c: MultidocConfig): MultidocConfig {
     'defaultUnverifiedUrl',
   ] as const) {
     if (!URL.canParse(c[k])) problems.push(`${k} must be an absolute URL`);
+  }
+  if (!['iam', 'jwt'].includes(c.clientAuth)) problems.push('clientAuth must be iam or jwt');
+  if (c.clientAuth === 'jwt' && (!c.jwtIssuer || !URL.canParse(c.jwtIssuer) || !c.jwtAudience)) {
+    problems.push('clientAuth=jwt needs jwtIssuer (a URL) and jwtAudience');
+  }
+  if (c.webhookAllowedIps) {
+    try {
+      allowList(c.webhookAllowedIps.split(',').map((s) => s.trim()));
+    } catch (err) {
+      problems.push(`webhookAllowedIps: ${(err as Error).message}`);
+    }
   }
   if (c.decisionPolicy !== undefined) {
     try {

@@ -11,7 +11,7 @@ import {
   type IHttpRouteAuthorizer,
   LogGroupLogDestination,
 } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
@@ -159,6 +159,7 @@ export class MultidocStack extends Stack {
         SECRET_ID: this.secret.secretArn,
         QUEUE_URL: this.workQueue.queueUrl,
         WEBHOOK_MAX_BYTES: String(config.webhookMaxBytes),
+        ...(config.webhookAllowedIps ? { WEBHOOK_ALLOWED_IPS: config.webhookAllowedIps } : {}),
       },
     });
     const comparator = new MultidocFunction(this, 'Comparator', {
@@ -219,7 +220,13 @@ export class MultidocStack extends Stack {
         }
       }
     };
-    add(ROUTES.client, tokenIntegration, new HttpIamAuthorizer());
+    const clientAuthorizer =
+      config.clientAuth === 'jwt'
+        ? new HttpJwtAuthorizer('ClientJwt', config.jwtIssuer ?? '', {
+            jwtAudience: (config.jwtAudience ?? '').split(',').map((a) => a.trim()),
+          })
+        : new HttpIamAuthorizer();
+    add(ROUTES.client, tokenIntegration, clientAuthorizer);
     // Proven by their own credentials instead of IAM: the signed continue token and iDenfy's HMAC.
     add(
       ROUTES.browser,

@@ -58,7 +58,18 @@ export interface LocalSystem {
 
 const HANDLERS_DIR = join(__dirname, '..', 'functions', 'handlers');
 
+/**
+ * Handlers read their environment once, at module load (as on a Lambda cold start), so one process
+ * (or one jest test file) serves one system. A second would silently use the first one's resources.
+ */
+let systemsStarted = 0;
+
 export async function startLocalSystem(opts: LocalSystemOptions): Promise<LocalSystem> {
+  if (systemsStarted++ > 0) {
+    throw new Error(
+      'One local system per process: its handlers were loaded with the first one’s environment',
+    );
+  }
   const keys = opts.keys ?? DEFAULT_LOCAL_KEYS;
   const onError = opts.onError ?? (() => {});
   const template = synthTemplate(opts.context);

@@ -35,7 +35,7 @@ async function call(
   method: string,
   url: string,
   body?: unknown,
-): Promise<{ status: number; json: any; location: string | null }> {
+): Promise<{ status: number; json: Record<string, unknown>; location: string | null }> {
   const res = await fetch(url, {
     method,
     redirect: 'manual',
@@ -96,21 +96,18 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
     const verificationId = started.json.verificationId as string;
     ids.push(verificationId);
     lap('start');
-    const sessions = (await call('GET', `${o.simulatorUrl}/simulator/sessions?clientId=${clientId}`))
-      .json as {
-      scanRef: string;
-      tokenType: string;
-    }[];
-    const identity = sessions[0]?.scanRef ?? '';
+    type SimSession = { scanRef: string; tokenType: string };
+    const listSessions = async () =>
+      (await call('GET', `${o.simulatorUrl}/simulator/sessions?clientId=${clientId}`))
+        .json as unknown as SimSession[];
+    const identity = (await listSessions())[0]?.scanRef ?? '';
     // Reordered: the identity result is held back and delivered after the document's.
-    const identityDone = (await sim(`/simulator/sessions/${identity}/complete`, { deliver: !p.reorder }))
-      .json;
+    const identityDone = await sim(`/simulator/sessions/${identity}/complete`, { deliver: !p.reorder });
     lap('identity');
-    const cont = await call('GET', identityDone.redirectTo);
+    const cont = await call('GET', String(identityDone.json.redirectTo));
     if (cont.status !== 302) throw new Error(`continue ${clientId}: ${cont.status}`);
     lap('continue');
-    const all = (await call('GET', `${o.simulatorUrl}/simulator/sessions?clientId=${clientId}`))
-      .json as typeof sessions;
+    const all = await listSessions();
     const document = all.find((s) => s.tokenType === 'DOCUMENT')?.scanRef ?? '';
     await sim(`/simulator/sessions/${document}/complete`);
     if (p.reorder) await sim(`/simulator/sessions/${identity}/deliver`);

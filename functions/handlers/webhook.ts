@@ -9,14 +9,19 @@ import { recordWebhook } from '../app/record-webhook';
 import { env } from '../shared/config';
 import { HttpError } from '../shared/errors';
 import { errorResult, type HttpEvent, type HttpResult, header, json, rawBody } from '../shared/http';
+import { allowList } from '../shared/ip-allow-list';
 import { logFailure, logger } from '../shared/logger';
 
 const repo = new DynamoVerificationRepository(new DynamoDBClient({}), env.tableName());
 const queue = new SqsWorkQueue(new SQSClient({}), env.queueUrl());
+const sourceAllowed = allowList(env.webhookAllowedIps());
 
 export async function handler(event: HttpEvent, context?: Context): Promise<HttpResult> {
   if (context) logger.addContext(context);
   try {
+    if (!sourceAllowed(event.requestContext?.http?.sourceIp)) {
+      throw new HttpError(403, 'FORBIDDEN', 'source address is not on the webhook allow-list');
+    }
     const body = rawBody(event);
     if (body.length > env.webhookMaxBytes()) {
       throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `(body): larger than ${env.webhookMaxBytes()} bytes`);

@@ -48,5 +48,7 @@ export const env = {
   documentSessionMode: (): 'just-in-time' | 'upfront' =>
     process.env.DOCUMENT_SESSION_MODE === 'upfront' ? 'upfront' : 'just-in-time',
   webhookMaxBytes: () => integer('WEBHOOK_MAX_BYTES', 256 * 1024),
+  /** Optional allow-list of iDenfy's source addresses (IPs or CIDRs, comma-separated; iDenfy's support gives them). */
+  webhookAllowedIps: () => list('WEBHOOK_ALLOWED_IPS', []),
   policy: (): DecisionPolicy => parsePolicy(process.env.DECISION_POLICY),
 };

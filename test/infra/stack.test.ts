@@ -269,6 +269,48 @@ describe('configuration', () => {
   });
 });
 
+describe('client authorization options', () => {
+  it('uses a JWT authorizer on the client routes when configured, and none elsewhere', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new MultidocStack(app, 'Jwt', {
+      config: {
+        ...DEFAULT_CONFIG,
+        clientAuth: 'jwt',
+        jwtIssuer: 'https://issuer.example',
+        jwtAudience: 'multidoc',
+      },
+    });
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      JwtConfiguration: { Issuer: 'https://issuer.example', Audience: ['multidoc'] },
+    });
+    const routes = Object.values(t.findResources('AWS::ApiGatewayV2::Route')).map((r) => [
+      r.Properties.RouteKey,
+      r.Properties.AuthorizationType,
+    ]);
+    expect(Object.fromEntries(routes)).toEqual({
+      'POST /verifications': 'JWT',
+      'GET /verifications/{verificationId}': 'JWT',
+      'GET /verifications/{verificationId}/continue': 'NONE',
+      'GET /health': 'NONE',
+      'POST /webhooks/idenfy': 'NONE',
+    });
+  });
+
+  it('passes the webhook allow-list to the webhook function only', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new MultidocStack(app, 'Allow', {
+      config: { ...DEFAULT_CONFIG, webhookAllowedIps: '198.51.100.0/24' },
+    });
+    const fns = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'));
+    const withList = fns.filter(
+      (f) => f.Properties.Environment.Variables.WEBHOOK_ALLOWED_IPS === '198.51.100.0/24',
+    );
+    expect(withList.map((f) => f.Properties.Description)).toEqual([expect.stringContaining('webhooks')]);
+  });
+});
+
 describe('least privilege', () => {
   it('token: table and secret, no queue, no bus', () => {
     const a = actionsOf('Token');

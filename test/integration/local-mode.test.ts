@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  DeleteMessageCommand,
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
   SendMessageCommand,
@@ -15,6 +16,7 @@ import {
 import { freePort, waitForHttp } from '../../local/emulator';
 import type { LocalSystem } from '../../local/system';
 import { queueEventSources, resourcesOfType, routes } from '../../local/template';
+import { redrive } from '../../scripts/redrive-dlq';
 import {
   continueToDocument,
   http,
@@ -26,7 +28,7 @@ import {
 
 jest.setTimeout(90_000);
 
-describe('served from the template', () => {
+describe('served from the template, as Lambda and SQS would', () => {
   let system: LocalSystem;
   beforeAll(async () => {
     system = await startTestSystem('coverage');
@@ -103,6 +105,58 @@ describe('served from the template', () => {
     );
     expect(moved.Body).toBe('not json at all');
     expect(Number(moved.Attributes?.ApproximateReceiveCount)).toBeGreaterThanOrEqual(5);
+  });
+  it('replays dead-lettered work: the verification then decides and publishes once', async () => {
+    const sqs = new SQSClient({});
+    const queues = resourcesOfType(system.template, 'AWS::SQS::Queue');
+    const [workId, work] = queues.find(([, r]) => r.Properties?.RedrivePolicy) ?? [];
+    const workUrl = system.provisioned.resources[workId ?? '']?.ref ?? '';
+    const dlqArn = system.provisioned.resolve(
+      (work?.Properties?.RedrivePolicy as { deadLetterTargetArn: unknown } | undefined)?.deadLetterTargetArn,
+    );
+    const dlqUrl = Object.values(system.provisioned.resources).find((r) => r.arn === dlqArn)?.ref ?? '';
+
+    const clientId = 'redrive-1';
+    const { verificationId, identity } = await startVerification(system, { clientId });
+    const done = await simComplete(system, identity.scanRef, {});
+    const { document } = await continueToDocument(system, done.redirectTo, clientId, verificationId);
+    // The comparator is down: its work lands in the dead-letter queue, as after repeated failures.
+    for (const r of system.runners) await r.stop();
+    await simComplete(system, document?.scanRef ?? '', {});
+    const pending = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: workUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 2,
+        MessageSystemAttributeNames: ['All'],
+      }),
+    );
+    for (const m of pending.Messages ?? []) {
+      await sqs.send(
+        new SendMessageCommand({
+          QueueUrl: dlqUrl,
+          MessageBody: m.Body,
+          MessageGroupId: m.Attributes?.MessageGroupId,
+          MessageDeduplicationId: `dead-${m.MessageId}`,
+        }),
+      );
+      await sqs.send(new DeleteMessageCommand({ QueueUrl: workUrl, ReceiptHandle: m.ReceiptHandle }));
+    }
+    for (const r of system.runners) r.start();
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await http('GET', `${system.apiUrl}/verifications/${verificationId}`)).body.status).toBe(
+      'PENDING',
+    );
+
+    const { moved, groups } = await redrive(sqs, dlqUrl, workUrl);
+    expect(moved).toBeGreaterThanOrEqual(1);
+    expect(groups).toContain(verificationId);
+    const events = await waitFor(() => {
+      const e = system.events.filter((x) => x.detail.verificationId === verificationId);
+      return e.length > 0 ? e : undefined;
+    }, 'the event after the redrive');
+    expect(events).toHaveLength(1);
+    expect(events[0]?.detail.status).toBe('VERIFIED');
   });
 });
 

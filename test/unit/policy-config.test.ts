@@ -41,6 +41,13 @@ describe('decision policy configuration', () => {
     );
   });
 
+  it('refuses a JWT option without issuer and audience, and a bad allow-list entry', () => {
+    const app = new App({ context: { clientAuth: 'jwt', webhookAllowedIps: '10.0.0.0/8,nope' } });
+    expect(() => configFromContext(app.node)).toThrow(
+      /jwtIssuer.*webhookAllowedIps: Not an IP address or CIDR range: nope/,
+    );
+  });
+
   it('refuses other bad configuration with the key named', () => {
     const app = new App({ context: { retentionDays: '0', documentSessionMode: 'later' } });
     expect(() => configFromContext(app.node)).toThrow(/retentionDays.*documentSessionMode/);
