@@ -22,6 +22,8 @@ type Stage = 'start' | 'identity' | 'continue' | 'document' | 'decision';
 
 export interface LoadReport {
   verifications: number;
+  /** Client calls answered 5xx and retried, as a client must (locally: moto failing under concurrency). */
+  retriedAfter5xx: number;
   seconds: number;
   perSecond: number;
   duplicated: number;
@@ -46,6 +48,16 @@ async function call(
   return { status: res.status, json: text ? JSON.parse(text) : {}, location: res.headers.get('location') };
 }
 
+/** A client's call: 5xx answers are retried twice with a short backoff, as any client of this API should. */
+async function clientCall(method: string, url: string, body: unknown, onRetry: () => void) {
+  for (let attempt = 1; ; attempt++) {
+    const res = await call(method, url, body);
+    if (res.status < 500 || attempt === 3) return res;
+    onRetry();
+    await new Promise((r) => setTimeout(r, 200 * attempt));
+  }
+}
+
 const percentile = (xs: number[], p: number) => {
   const sorted = [...xs].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
@@ -67,6 +79,10 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
     decision: [],
   };
   const ids: string[] = [];
+  let retriedAfter5xx = 0;
+  const retried = () => {
+    retriedAfter5xx += 1;
+  };
   const runId = Date.now().toString(36);
   const sim = (path: string, body?: unknown) => call('POST', `${o.simulatorUrl}${path}`, body ?? {});
 
@@ -104,7 +120,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
     // Reordered: the identity result is held back and delivered after the document's.
     const identityDone = await sim(`/simulator/sessions/${identity}/complete`, { deliver: !p.reorder });
     lap('identity');
-    const cont = await call('GET', String(identityDone.json.redirectTo));
+    const cont = await clientCall('GET', String(identityDone.json.redirectTo), undefined, retried);
     if (cont.status !== 302) throw new Error(`continue ${clientId}: ${cont.status}`);
     lap('continue');
     const all = await listSessions();
@@ -158,6 +174,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
   ) as LoadReport['stages'];
   return {
     verifications: ids.length,
+    retriedAfter5xx,
     seconds,
     perSecond: ids.length / seconds,
     duplicated: plan.filter((p) => p.duplicate).length,
@@ -171,7 +188,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
 export function formatReport(r: LoadReport): string {
   const lines = [
     `verifications: ${r.verifications} in ${r.seconds.toFixed(1)} s (${r.perSecond.toFixed(1)}/s); duplicated webhooks: ${r.duplicated}, reordered: ${r.reordered}`,
-    `final: ${r.verifications - r.notFinal.length}/${r.verifications}; events per verification: none ${r.eventCounts.none}, one ${r.eventCounts.one}, more ${r.eventCounts.more}`,
+    `final: ${r.verifications - r.notFinal.length}/${r.verifications}; events per verification: none ${r.eventCounts.none}, one ${r.eventCounts.one}, more ${r.eventCounts.more}; client retries after a 5xx: ${r.retriedAfter5xx}`,
     'stage        p50 ms   p99 ms',
   ];
   for (const [stage, t] of Object.entries(r.stages)) {

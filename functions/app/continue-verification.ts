@@ -12,7 +12,8 @@ export interface ContinueDeps {
   tokenExpirySeconds: number;
 }
 
-export type Outcome = 'success' | 'error' | 'unverified';
+const OUTCOMES = ['success', 'error', 'unverified'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
 
 /** Returns where to send the browser. */
 export async function continueVerification(
@@ -23,6 +24,9 @@ export async function continueVerification(
   deps: ContinueDeps,
 ): Promise<string> {
   const now = deps.now();
+  if (outcome !== undefined && !OUTCOMES.includes(outcome as Outcome)) {
+    throw new HttpError(400, 'VALIDATION_ERROR', 'outcome: must be success, error or unverified');
+  }
   const check = checkContinueToken(deps.continueLinkKey, verificationId, token, now);
   if (check === 'invalid') throw new HttpError(403, 'INVALID_LINK', 't: the continue link is not valid');
   if (check === 'expired') throw new HttpError(403, 'LINK_EXPIRED', 't: the continue link has expired');

@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import type { LocalSystem } from '../../local/system';
-import { eventsFor, startTestSystem, waitFor } from '../integration/helpers';
+import { startTestSystem, waitForEvents } from '../integration/helpers';
 
 jest.setTimeout(90_000);
 
@@ -71,10 +71,7 @@ it('starts a verification, completes both hosted steps by clicking, and shows VE
   await page.screenshot({ path: join(shots, 'browser-verified.png'), fullPage: true });
 
   const verificationId = (await page.textContent('#vid')) ?? '';
-  const events = await waitFor(() => {
-    const e = eventsFor(system, verificationId);
-    return e.length > 0 ? e : undefined;
-  }, 'the event');
+  const events = await waitForEvents(system, verificationId, 'the event');
   expect(events).toHaveLength(1);
   expect(events[0]?.detail.status).toBe('VERIFIED');
 });

@@ -122,6 +122,14 @@ export function eventsFor(system: LocalSystem, verificationId: string) {
   return system.events.filter((e) => e.detail.verificationId === verificationId);
 }
 
+/** Waits until the subscriber has received at least one event of the verification; returns them all. */
+export function waitForEvents(system: LocalSystem, verificationId: string, what = 'the event') {
+  return waitFor(() => {
+    const e = eventsFor(system, verificationId);
+    return e.length > 0 ? e : undefined;
+  }, what);
+}
+
 /** Starts a verification and returns its id and the identity session the simulator holds. */
 export async function startVerification(system: LocalSystem, body: Record<string, unknown>) {
   const res = await http('POST', `${system.apiUrl}/verifications`, body);

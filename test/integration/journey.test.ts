@@ -14,6 +14,7 @@ import {
   startTestSystem,
   startVerification,
   waitFor,
+  waitForEvents,
 } from './helpers';
 
 jest.setTimeout(60_000);
@@ -80,10 +81,7 @@ describe('two-session journey', () => {
     });
     expect(documentDone.redirectTo).toBe('https://client.example/done');
 
-    const [event] = await waitFor(() => {
-      const e = eventsFor(system, verificationId);
-      return e.length > 0 ? e : undefined;
-    }, 'the Verification Finalized event');
+    const [event] = await waitForEvents(system, verificationId, 'the Verification Finalized event');
     expect(event?.['detail-type']).toBe('Verification Finalized');
     expect(event?.source).toBe('idenfy.multidoc');
     expect(event?.detail).toMatchObject({
@@ -285,6 +283,12 @@ describe('two-session journey', () => {
       `${system.apiUrl}/verifications/${b.verificationId}/continue${linkOfA.search}`,
     );
     expect(crossed.status).toBe(403);
+    const oddOutcome = await http(
+      'GET',
+      `${a.identity.successUrl.replace('outcome=success', 'outcome=maybe')}`,
+    );
+    expect(oddOutcome.status).toBe(400);
+    expect((oddOutcome.body.error as { message: string }).message).toMatch(/^outcome: /);
     expect(
       (await simSessions(system, 'journey-link-b')).filter((s) => s.tokenType === 'DOCUMENT'),
     ).toHaveLength(0);

@@ -24,6 +24,7 @@ import {
   startTestSystem,
   startVerification,
   waitFor,
+  waitForEvents,
 } from './helpers';
 
 jest.setTimeout(90_000);
@@ -151,10 +152,7 @@ describe('served from the template, as Lambda and SQS would', () => {
     const { moved, groups } = await redrive(sqs, dlqUrl, workUrl);
     expect(moved).toBeGreaterThanOrEqual(1);
     expect(groups).toContain(verificationId);
-    const events = await waitFor(() => {
-      const e = system.events.filter((x) => x.detail.verificationId === verificationId);
-      return e.length > 0 ? e : undefined;
-    }, 'the event after the redrive');
+    const events = await waitForEvents(system, verificationId, 'the event after the redrive');
     expect(events).toHaveLength(1);
     expect(events[0]?.detail.status).toBe('VERIFIED');
   });

@@ -2,11 +2,10 @@
 import type { LocalSystem } from '../../local/system';
 import {
   continueToDocument,
-  eventsFor,
   simComplete,
   startTestSystem,
   startVerification,
-  waitFor,
+  waitForEvents,
 } from './helpers';
 
 jest.setTimeout(60_000);
@@ -27,10 +26,7 @@ it('rejects a surname mismatch under a strict policy and records its version', a
   const done = await simComplete(system, identity.scanRef, { data: { docLastName: 'KOWALSKI' } });
   const { document } = await continueToDocument(system, done.redirectTo, clientId, verificationId);
   await simComplete(system, document?.scanRef ?? '', { data: { docLastName: 'NOWAK' } });
-  const [event] = await waitFor(() => {
-    const e = eventsFor(system, verificationId);
-    return e.length > 0 ? e : undefined;
-  }, 'the event');
+  const [event] = await waitForEvents(system, verificationId, 'the event');
   expect(event?.detail).toMatchObject({
     status: 'REJECTED',
     reasons: ['LAST_NAME_MISMATCH'],

@@ -12,7 +12,7 @@ import {
   sleep,
   startTestSystem,
   startVerification,
-  waitFor,
+  waitForEvents,
 } from './helpers';
 
 jest.setTimeout(60_000);
@@ -45,10 +45,7 @@ it('publishes exactly one event when PutEvents reports FailedEntryCount > 0 once
   });
   await simComplete(system, document?.scanRef ?? '', { overall: 'APPROVED' });
 
-  const [event] = await waitFor(() => {
-    const e = eventsFor(system, verificationId);
-    return e.length > 0 ? e : undefined;
-  }, 'the event after the retry');
+  const [event] = await waitForEvents(system, verificationId, 'the event after the retry');
   expect(event?.detail).toMatchObject({ eventId: `${verificationId}#1`, status: 'VERIFIED' });
   // The status was written before the failed publish and is not written again.
   const view = await http('GET', `${system.apiUrl}/verifications/${verificationId}`);

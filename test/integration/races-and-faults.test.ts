@@ -16,7 +16,7 @@ import {
   sleep,
   startTestSystem,
   startVerification,
-  waitFor,
+  waitForEvents,
 } from './helpers';
 
 jest.setTimeout(90_000);
@@ -62,10 +62,7 @@ async function bothSessions(clientId: string) {
 }
 
 async function oneEvent(verificationId: string) {
-  const [event] = await waitFor(() => {
-    const e = eventsFor(system, verificationId);
-    return e.length > 0 ? e : undefined;
-  }, `the event of ${verificationId}`);
+  const [event] = await waitForEvents(system, verificationId, `the event of ${verificationId}`);
   await sleep(2000);
   expect(eventsFor(system, verificationId)).toHaveLength(1);
   return event;
