@@ -11,28 +11,6 @@
 
 export type Table = Readonly<Record<string, string>>;
 
-/** ICAO Latin: letters that documents spell out rather than strip (applied before marks are removed). */
-export const ICAO_LATIN: Table = {
-  Ä: 'AE',
-  Æ: 'AE',
-  Ö: 'OE',
-  Ø: 'OE',
-  Œ: 'OE',
-  Ü: 'UE',
-  Å: 'AA',
-  Þ: 'TH',
-  Ð: 'D',
-  Đ: 'D',
-  Ħ: 'H',
-  Ł: 'L',
-  Ŀ: 'L',
-  Ñ: 'N',
-  Ĳ: 'IJ',
-  Ŋ: 'N',
-  Ŧ: 'T',
-  ẞ: 'SS',
-};
-
 /** Letters that Unicode does not decompose, for the convention that simply drops marks (Ø→O, Æ→AE). */
 export const PLAIN_LATIN: Table = {
   Æ: 'AE',
@@ -49,6 +27,9 @@ export const PLAIN_LATIN: Table = {
   Ŧ: 'T',
   ẞ: 'SS',
 };
+
+/** ICAO Latin: letters that documents spell out rather than strip (applied before marks are removed). */
+export const ICAO_LATIN: Table = { ...PLAIN_LATIN, Ä: 'AE', Ö: 'OE', Ø: 'OE', Ü: 'UE', Å: 'AA', Ñ: 'N' };
 
 /** ICAO Doc 9303 Part 3, Cyrillic (upper case; composed letters such as Й, Ё, Ї, Ў listed whole). */
 export const ICAO_CYRILLIC: Table = {

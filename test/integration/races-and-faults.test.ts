@@ -3,7 +3,7 @@
  * boundary through the adapters' edges (a proxy in front of the emulator, the simulator's faults),
  * never through special cases in production code. Each case ends with one final status and one event.
  */
-import type { SQSEvent } from 'aws-lambda';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import type { LocalSystem } from '../../local/system';
 import { FaultProxy } from './fault-proxy';
 import {
@@ -59,6 +59,27 @@ async function bothSessions(clientId: string) {
   const { document } = await continueToDocument(system, identity.successUrl, clientId, verificationId);
   if (!document) throw new Error('no document session');
   return { verificationId, identity, document };
+}
+
+/** One SQS record of work for a verification, as Lambda hands it over. */
+function workRecord(verificationId: string, messageId: string, receiveCount = 1): SQSRecord {
+  return {
+    messageId,
+    receiptHandle: messageId,
+    body: JSON.stringify({ verificationId }),
+    attributes: {
+      ApproximateReceiveCount: String(receiveCount),
+      SentTimestamp: '0',
+      SenderId: 'test',
+      ApproximateFirstReceiveTimestamp: '0',
+      MessageGroupId: verificationId,
+    },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:work.fifo',
+    awsRegion: 'us-east-1',
+  };
 }
 
 async function oneEvent(verificationId: string) {
@@ -120,27 +141,7 @@ describe('at-least-once inputs', () => {
         system,
         result(document.scanRef, verificationId, true, 'APPROVED', 'RESIDENCE_PERMIT'),
       );
-      const event = (n: number): SQSEvent => ({
-        Records: [
-          {
-            messageId: `race-${n}`,
-            receiptHandle: `race-${n}`,
-            body: JSON.stringify({ verificationId }),
-            attributes: {
-              ApproximateReceiveCount: '1',
-              SentTimestamp: '0',
-              SenderId: 'test',
-              ApproximateFirstReceiveTimestamp: '0',
-              MessageGroupId: verificationId,
-            },
-            messageAttributes: {},
-            md5OfBody: '',
-            eventSource: 'aws:sqs',
-            eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:race',
-            awsRegion: 'us-east-1',
-          },
-        ],
-      });
+      const event = (n: number): SQSEvent => ({ Records: [workRecord(verificationId, `race-${n}`)] });
       // Five Lambda containers: each its own copy of the handler module, as on AWS.
       type Comparator = (e: SQSEvent) => Promise<{ batchItemFailures: unknown[] }>;
       const containers: Comparator[] = [1, 2, 3, 4, 5].map(() => {
@@ -198,23 +199,7 @@ describe('crash consistency', () => {
     await oneEvent(b.verificationId);
     // The same batch again, as Lambda redelivers it when an invocation times out.
     const batch: SQSEvent = {
-      Records: [a, b].map((v, i) => ({
-        messageId: `redelivered-${i}`,
-        receiptHandle: `redelivered-${i}`,
-        body: JSON.stringify({ verificationId: v.verificationId }),
-        attributes: {
-          ApproximateReceiveCount: '2',
-          SentTimestamp: '0',
-          SenderId: 'test',
-          ApproximateFirstReceiveTimestamp: '0',
-          MessageGroupId: v.verificationId,
-        },
-        messageAttributes: {},
-        md5OfBody: '',
-        eventSource: 'aws:sqs',
-        eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:work',
-        awsRegion: 'us-east-1',
-      })),
+      Records: [a, b].map((v, i) => workRecord(v.verificationId, `redelivered-${i}`, 2)),
     };
     const out = (await system.handlers.comparator?.(batch)) as { batchItemFailures: unknown[] };
     expect(out.batchItemFailures).toEqual([]);
