@@ -40,6 +40,11 @@ const ttlAfter = (from: string, days: number) => Math.floor(Date.parse(from) / 1
 /** Attributes that are storage plumbing, not part of the verification. */
 const STORAGE_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'ttl', 'outboxClaim'] as const;
 
+/** A conditional write that found its work already done is not an error. */
+function ignoreConditionFailed(err: unknown): void {
+  if (!(err instanceof ConditionalCheckFailedException)) throw err;
+}
+
 function toVerification(item: Record<string, unknown>): Verification {
   const copy: Record<string, unknown> = { ...item };
   for (const k of STORAGE_ATTRIBUTES) delete copy[k];
@@ -328,9 +333,7 @@ export class DynamoVerificationRepository implements VerificationRepository {
           ExpressionAttributeValues: { ':runId': runId },
         }),
       )
-      .catch((err) => {
-        if (!(err instanceof ConditionalCheckFailedException)) throw err;
-      });
+      .catch(ignoreConditionFailed);
   }
 
   async markPublished(verificationId: string, version: number): Promise<void> {
@@ -344,9 +347,7 @@ export class DynamoVerificationRepository implements VerificationRepository {
           ExpressionAttributeValues: { ':v': version },
         }),
       )
-      .catch((err) => {
-        // Already marked by a concurrent run: nothing to do.
-        if (!(err instanceof ConditionalCheckFailedException)) throw err;
-      });
+      // Already marked by a concurrent run: nothing to do.
+      .catch(ignoreConditionFailed);
   }
 }
