@@ -36,6 +36,12 @@ export interface MultidocConfig {
   /** With clientAuth=jwt: the issuer URL and the accepted audiences (comma-separated). */
   jwtIssuer?: string;
   jwtAudience?: string;
+  /** Days before a verified second document's expiry to publish `Verification Document Expiring`. */
+  expiringNoticeDays: number;
+  /** Minutes between sweeper runs (abandonment, retries, expiring permits). */
+  sweepIntervalMinutes: number;
+  /** iDenfy additionalSteps object for ADDITIONAL_STEP sessions (JSON, API-FACTS §6); the account default when unset. */
+  additionalSteps?: string;
   /** Decision policy overrides (JSON), e.g. `{"policyVersion":"acme-1","onMismatch":"REJECTED"}`; DESIGN §3 defaults otherwise. */
   decisionPolicy?: string;
 }
@@ -53,16 +59,25 @@ export const DEFAULT_CONFIG: MultidocConfig = {
   webhookMaxBytes: 256 * 1024,
   maxReceiveCount: 5,
   clientAuth: 'iam',
+  expiringNoticeDays: 30,
+  sweepIntervalMinutes: 5,
 };
 
 /** Reads each key of MultidocConfig from context; lists may be given as comma-separated strings. */
 export function configFromContext(node: Node): MultidocConfig {
   const out: Record<string, unknown> = { ...DEFAULT_CONFIG };
-  const optional = ['publicBaseUrl', 'decisionPolicy', 'webhookAllowedIps', 'jwtIssuer', 'jwtAudience'];
+  const optional = [
+    'publicBaseUrl',
+    'decisionPolicy',
+    'additionalSteps',
+    'webhookAllowedIps',
+    'jwtIssuer',
+    'jwtAudience',
+  ];
   for (const key of [...Object.keys(DEFAULT_CONFIG), ...optional]) {
     const raw: unknown = node.tryGetContext(key);
     if (raw === undefined) continue;
-    if (key === 'decisionPolicy') {
+    if (key === 'decisionPolicy' || key === 'additionalSteps') {
       out[key] = typeof raw === 'string' ? raw : JSON.stringify(raw);
       continue;
     }
@@ -101,6 +116,20 @@ export function validateConfig(c: MultidocConfig): MultidocConfig {
     'defaultUnverifiedUrl',
   ] as const) {
     if (!URL.canParse(c[k])) problems.push(`${k} must be an absolute URL`);
+  }
+  if (!Number.isInteger(c.expiringNoticeDays) || c.expiringNoticeDays < 1 || c.expiringNoticeDays > 365)
+    problems.push('expiringNoticeDays must be a whole number 1..365');
+  if (!Number.isInteger(c.sweepIntervalMinutes) || c.sweepIntervalMinutes < 1 || c.sweepIntervalMinutes > 60)
+    problems.push('sweepIntervalMinutes must be a whole number 1..60');
+  if (c.additionalSteps !== undefined) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(c.additionalSteps);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+      problems.push('additionalSteps must be a JSON object (iDenfy additionalSteps, API-FACTS §6)');
   }
   if (!['iam', 'jwt'].includes(c.clientAuth)) problems.push('clientAuth must be iam or jwt');
   if (c.clientAuth === 'jwt' && (!c.jwtIssuer || !URL.canParse(c.jwtIssuer) || !c.jwtAudience)) {

@@ -14,8 +14,9 @@ import {
 import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
-import { EventBus } from 'aws-cdk-lib/aws-events';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { EventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -33,7 +34,10 @@ export interface MultidocStackProps extends StackProps {
 export const ROUTES = {
   client: [
     { method: HttpMethod.POST, path: '/verifications' },
+    { method: HttpMethod.GET, path: '/verifications' },
     { method: HttpMethod.GET, path: '/verifications/{verificationId}' },
+    { method: HttpMethod.POST, path: '/verifications/{verificationId}/review' },
+    { method: HttpMethod.DELETE, path: '/verifications/{verificationId}' },
   ],
   browser: [{ method: HttpMethod.GET, path: '/verifications/{verificationId}/continue' }],
   public: [{ method: HttpMethod.GET, path: '/health' }],
@@ -49,7 +53,7 @@ export class MultidocStack extends Stack {
   readonly deadLetterQueue: Queue;
   readonly bus: EventBus;
   readonly secret: Secret;
-  readonly functions: Record<'token' | 'webhook' | 'comparator', MultidocFunction>;
+  readonly functions: Record<'token' | 'webhook' | 'comparator' | 'sweeper', MultidocFunction>;
 
   constructor(scope: Construct, id: string, props: MultidocStackProps = {}) {
     super(scope, id, props);
@@ -69,6 +73,13 @@ export class MultidocStack extends Stack {
       indexName: 'byClient',
       partitionKey: { name: 'gsi1pk', type: AttributeType.STRING },
       sortKey: { name: 'gsi1sk', type: AttributeType.STRING },
+    });
+    // Sparse: only verifications the sweep has work for (sweepPk = DUE), by when it is due.
+    this.table.addGlobalSecondaryIndex({
+      indexName: 'bySweep',
+      partitionKey: { name: 'sweepPk', type: AttributeType.STRING },
+      sortKey: { name: 'sweepAt', type: AttributeType.STRING },
+      projectionType: ProjectionType.KEYS_ONLY,
     });
 
     this.deadLetterQueue = new Queue(this, 'WorkDeadLetterQueue', {
@@ -131,13 +142,19 @@ export class MultidocStack extends Stack {
     const common = {
       TABLE_NAME: this.table.tableName,
       RETENTION_DAYS: String(config.retentionDays),
+      EXPIRING_NOTICE_DAYS: String(config.expiringNoticeDays),
     };
+    const events = { EVENT_BUS_NAME: this.bus.eventBusName, EVENT_SOURCE: config.eventSource };
+    const policy: Record<string, string> = config.decisionPolicy
+      ? { DECISION_POLICY: config.decisionPolicy }
+      : {};
     const token = new MultidocFunction(this, 'Token', {
       handler: 'token',
-      description: 'Starts verifications, creates iDenfy sessions, serves status and continue links',
+      description: 'Starts, lists, reviews and erases verifications; creates iDenfy sessions; continue links',
       timeout: Duration.seconds(29),
       environment: {
         ...common,
+        ...events,
         SECRET_ID: this.secret.secretArn,
         IDENFY_BASE_URL: config.idenfyBaseUrl,
         DEFAULT_SUCCESS_URL: config.defaultSuccessUrl,
@@ -147,6 +164,7 @@ export class MultidocStack extends Stack {
         TOKEN_EXPIRY_SECONDS: String(config.tokenExpirySeconds),
         DOCUMENT_SESSION_MODE: config.documentSessionMode,
         ...(config.publicBaseUrl ? { PUBLIC_BASE_URL: config.publicBaseUrl } : {}),
+        ...(config.additionalSteps ? { ADDITIONAL_STEPS: config.additionalSteps } : {}),
       },
     });
     const webhook = new MultidocFunction(this, 'Webhook', {
@@ -166,27 +184,52 @@ export class MultidocStack extends Stack {
       handler: 'comparator',
       description: 'Compares both sessions of a verification, decides and publishes the status',
       timeout: COMPARATOR_TIMEOUT,
+      environment: { ...common, ...events, ...policy },
+    });
+    const sweeper = new MultidocFunction(this, 'Sweeper', {
+      handler: 'sweeper',
+      description:
+        'Scheduled: expires abandoned verifications, retries unpublished events and erasures, announces expiring permits',
+      timeout: Duration.minutes(5),
       environment: {
         ...common,
-        EVENT_BUS_NAME: this.bus.eventBusName,
-        EVENT_SOURCE: config.eventSource,
-        ...(config.decisionPolicy ? { DECISION_POLICY: config.decisionPolicy } : {}),
+        ...events,
+        ...policy,
+        SECRET_ID: this.secret.secretArn,
+        IDENFY_BASE_URL: config.idenfyBaseUrl,
       },
     });
-    this.functions = { token, webhook, comparator };
+    this.functions = { token, webhook, comparator, sweeper };
 
     // Least privilege: each function gets only the table actions it performs.
-    const tableActions = (actions: string[]) =>
-      new PolicyStatement({ actions: actions.map((a) => `dynamodb:${a}`), resources: [this.table.tableArn] });
+    const tableActions = (actions: string[], index?: string) =>
+      new PolicyStatement({
+        actions: actions.map((a) => `dynamodb:${a}`),
+        resources: [index ? `${this.table.tableArn}/index/${index}` : this.table.tableArn],
+      });
     token.fn.addToRolePolicy(
       tableActions(['GetItem', 'PutItem', 'UpdateItem', 'ConditionCheckItem', 'Query']),
     );
+    token.fn.addToRolePolicy(tableActions(['Query'], 'byClient'));
     webhook.fn.addToRolePolicy(tableActions(['GetItem', 'UpdateItem']));
     comparator.fn.addToRolePolicy(tableActions(['GetItem', 'UpdateItem', 'Query']));
+    sweeper.fn.addToRolePolicy(tableActions(['GetItem', 'UpdateItem', 'Query']));
+    sweeper.fn.addToRolePolicy(tableActions(['Query'], 'bySweep'));
     this.secret.grantRead(token.fn);
     this.secret.grantRead(webhook.fn);
+    this.secret.grantRead(sweeper.fn);
     this.workQueue.grantSendMessages(webhook.fn);
+    // Decisions (comparator, sweep) and reviews (token) publish through the outbox.
     this.bus.grantPutEventsTo(comparator.fn);
+    this.bus.grantPutEventsTo(token.fn);
+    this.bus.grantPutEventsTo(sweeper.fn);
+
+    // No polling loops: one scheduled run every few minutes reads only what is due (the bySweep index).
+    new Rule(this, 'SweepSchedule', {
+      description: 'Runs the sweeper: abandonment, outbox and erasure retries, expiring permits',
+      schedule: Schedule.rate(Duration.minutes(config.sweepIntervalMinutes)),
+      targets: [new LambdaFunction(sweeper.fn, { retryAttempts: 2 })],
+    });
 
     comparator.fn.addEventSource(
       new SqsEventSource(this.workQueue, { batchSize: 10, reportBatchItemFailures: true }),

@@ -11,7 +11,7 @@ export const HANDLER_METADATA_KEY = 'idenfy-multidoc:handler';
 
 export interface MultidocFunctionProps {
   /** File name under functions/handlers, without extension. */
-  handler: 'token' | 'webhook' | 'comparator';
+  handler: 'token' | 'webhook' | 'comparator' | 'sweeper';
   description: string;
   environment: Record<string, string>;
   timeout?: Duration;

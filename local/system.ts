@@ -3,6 +3,7 @@
  * emulator, the real handlers behind a local HTTP API and a local queue poller, the iDenfy
  * simulator, and a subscriber on the bus. Used by `npm start` and by the integration tests.
  */
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { SQSEvent } from 'aws-lambda';
 import { type ExtraRoute, type HttpHandler, LocalHttpApi } from './http-api';
@@ -11,7 +12,15 @@ import { awsClients, type Provisioned, provision } from './provision';
 import { QueueRunner, type SqsHandler } from './queue-runner';
 import { IdenfySimulator, type SimulatorOptions } from './simulator/simulator';
 import { type EventEnvelope, EventSubscriber } from './subscriber';
-import { type CfnTemplate, handlerName, queueEventSources, routes, synthTemplate } from './template';
+import {
+  type CfnTemplate,
+  handlerName,
+  queueEventSources,
+  routes,
+  type ScheduleDef,
+  schedules,
+  synthTemplate,
+} from './template';
 
 export interface LocalKeys {
   apiKey: string;
@@ -39,6 +48,8 @@ export interface LocalSystemOptions {
   /** Use this simulator instead of starting one (e.g. an external iDenfy base URL is given). */
   idenfyBaseUrl?: string;
   extraRoutes?: ExtraRoute[];
+  /** `auto` (default) runs scheduled rules at their rate; `manual` only when a test fires them. */
+  schedules?: 'auto' | 'manual';
   onEvent?: (e: EventEnvelope) => void;
   onError?: (where: string, err: unknown) => void;
 }
@@ -51,9 +62,16 @@ export interface LocalSystem {
   runners: QueueRunner[];
   subscriber: EventSubscriber;
   events: EventEnvelope[];
-  /** Each function's handler as loaded, by handler name (token, webhook, comparator). */
+  /** Each function's handler as loaded, by handler name (token, webhook, comparator, sweeper). */
   handlers: Record<string, (event: unknown) => Promise<unknown>>;
+  /** The template's scheduled rules; `fire(time)` invokes the target as EventBridge would at that time. */
+  schedules: LocalSchedule[];
   stop(): Promise<void>;
+}
+
+export interface LocalSchedule extends ScheduleDef {
+  handlerName: string;
+  fire(time?: Date): Promise<unknown>;
 }
 
 const HANDLERS_DIR = join(__dirname, '..', 'functions', 'handlers');
@@ -145,6 +163,24 @@ export async function startLocalSystem(opts: LocalSystemOptions): Promise<LocalS
     });
   });
 
+  const timers: NodeJS.Timeout[] = [];
+  const localSchedules: LocalSchedule[] = schedules(template).map((def) => {
+    const handler = load(def.functionId);
+    const fire = (time = new Date()) =>
+      handler({
+        version: '0',
+        id: randomUUID(),
+        'detail-type': 'Scheduled Event',
+        source: 'aws.events',
+        account: '000000000000',
+        time: time.toISOString(),
+        region: process.env.AWS_REGION ?? 'us-east-1',
+        resources: [`arn:aws:events:local:000000000000:rule/${def.ruleId}`],
+        detail: {},
+      });
+    return { ...def, handlerName: handlerName(template, def.functionId), fire };
+  });
+
   const busName = process.env.EVENT_BUS_NAME ?? '';
   const subscriber = await EventSubscriber.create(aws, {
     name: `${opts.prefix}-local-subscriber`,
@@ -154,6 +190,15 @@ export async function startLocalSystem(opts: LocalSystemOptions): Promise<LocalS
   });
   for (const r of runners) r.start();
   subscriber.start();
+  if ((opts.schedules ?? 'auto') === 'auto') {
+    for (const sch of localSchedules) {
+      const timer = setInterval(() => {
+        sch.fire().catch((err: unknown) => onError('schedule', err));
+      }, sch.intervalMs);
+      timer.unref();
+      timers.push(timer);
+    }
+  }
   // Routes last: until everything above runs, the API (and its GET /health) answers 404.
   api.setRoutes(routeHandlers);
 
@@ -166,7 +211,9 @@ export async function startLocalSystem(opts: LocalSystemOptions): Promise<LocalS
     subscriber,
     events: subscriber.events,
     handlers,
+    schedules: localSchedules,
     async stop() {
+      for (const t of timers) clearInterval(t);
       await Promise.all([...runners.map((r) => r.stop()), subscriber.stop()]);
       await api.stop();
       await simulator?.stop();

@@ -101,3 +101,35 @@ function getAttTarget(v: unknown): string {
   const att = (v as { 'Fn::GetAtt'?: [string, string] })?.['Fn::GetAtt'];
   return att?.[0] ?? '';
 }
+
+export interface ScheduleDef {
+  ruleId: string;
+  functionId: string;
+  expression: string;
+  /** The rate as milliseconds (local mode runs `rate(…)` schedules only). */
+  intervalMs: number;
+}
+
+/** Scheduled EventBridge rules and the functions they invoke. */
+export function schedules(t: CfnTemplate): ScheduleDef[] {
+  return resourcesOfType(t, 'AWS::Events::Rule')
+    .filter(([, r]) => typeof r.Properties?.ScheduleExpression === 'string')
+    .flatMap(([ruleId, r]) => {
+      const expression = String(r.Properties?.ScheduleExpression);
+      const intervalMs = rateMs(expression);
+      const targets = (r.Properties?.Targets as { Arn?: unknown }[]) ?? [];
+      return targets.map((target) => ({
+        ruleId,
+        functionId: getAttTarget(target.Arn),
+        expression,
+        intervalMs,
+      }));
+    });
+}
+
+function rateMs(expression: string): number {
+  const m = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression);
+  if (!m) throw new Error(`Local mode runs rate(…) schedules only, not ${expression}`);
+  const unit = m[2]?.startsWith('minute') ? 60_000 : m[2]?.startsWith('hour') ? 3_600_000 : 86_400_000;
+  return Number(m[1]) * unit;
+}

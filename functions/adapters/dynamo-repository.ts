@@ -3,7 +3,11 @@
  *   V#<id> / VERIFICATION        the verification (status, sessions, report, outbox)
  *   V#<id> / RESULT#<role>       the latest accepted iDenfy result of one session
  *   SESSION#<scanRef> / SESSION  scanRef → verification lookup for webhooks
+ *   V#<id> / AUDIT#<at>#<n>      append-only audit trail (reviews, erasure)
+ *   SESSION#<scanRef> / SESSION  scanRef → verification lookup for webhooks
  *   CLIENT#<clientId> / PENDING  the client's blocking verification (one start at a time)
+ * Indexes: `byClient` (gsi1pk = CLIENT#id, gsi1sk = createdAt#id) lists a client's verifications;
+ * `bySweep` (sweepPk = DUE, sweepAt) is sparse and holds only verifications the sweep has work for.
  * Every item carries `ttl` so personal data expires after the retention period.
  */
 import {
@@ -19,9 +23,14 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import {
+  type AuditEntry,
   type DecisionWrite,
+  type Erasure,
+  InvalidCursor,
   type NewResult,
+  type OutboxEvent,
   type RecordOutcome,
+  type ReviewWrite,
   type SessionRef,
   StartConflict,
   type Verification,
@@ -37,8 +46,57 @@ const pendingKey = (clientId: string) => ({ pk: `CLIENT#${clientId}`, sk: 'PENDI
 
 const ttlAfter = (from: string, days: number) => Math.floor(Date.parse(from) / 1000) + days * 86_400;
 
+export const SWEEP_INDEX = 'bySweep';
+export const CLIENT_INDEX = 'byClient';
+const DUE = 'DUE';
+
 /** Attributes that are storage plumbing, not part of the verification. */
-const STORAGE_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'ttl', 'outboxClaim'] as const;
+const STORAGE_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'ttl', 'outboxClaim', 'sweepPk'] as const;
+
+/** Update-expression parts that put a verification in (or take it out of) the sparse sweep index. */
+function dueParts(at: string | null): { set: string[]; remove: string[]; values: Record<string, unknown> } {
+  return at === null
+    ? { set: [], remove: ['sweepPk', 'sweepAt'], values: {} }
+    : { set: ['sweepPk = :duePk', 'sweepAt = :dueAt'], remove: [], values: { ':duePk': DUE, ':dueAt': at } };
+}
+
+function updateExpression(set: string[], remove: string[] = []): string {
+  return [set.length ? `SET ${set.join(', ')}` : '', remove.length ? `REMOVE ${remove.join(', ')}` : '']
+    .filter(Boolean)
+    .join(' ');
+}
+
+/** A byClient position: exactly the table and index keys of one of this client's verifications. */
+function isClientCursor(key: Record<string, unknown>, clientId: string): boolean {
+  const keys = Object.keys(key).sort().join(',');
+  return (
+    keys === 'gsi1pk,gsi1sk,pk,sk' &&
+    Object.values(key).every((v) => typeof v === 'string' && v.length <= 400) &&
+    key.gsi1pk === `CLIENT#${clientId}` &&
+    key.sk === VERIFICATION &&
+    String(key.pk).startsWith('V#')
+  );
+}
+
+function toResult(item: Record<string, unknown>): SessionResult {
+  return {
+    role: item.role as SessionRole,
+    scanRef: item.scanRef as string,
+    overall: (item.overall as string) ?? 'UNKNOWN',
+    final: item.final === true,
+    eventType: (item.eventType as string | null) ?? null,
+    document: (item.document as SessionResult['document']) ?? {},
+    fraudTags: (item.fraudTags as string[]) ?? [],
+    mismatchTags: (item.mismatchTags as string[]) ?? [],
+    additionalStep: (item.additionalStep as SessionResult['additionalStep']) ?? null,
+    resultVersion: Number(item.resultVersion ?? 0),
+  };
+}
+
+function toAudit(item: Record<string, unknown>): AuditEntry {
+  const { pk: _pk, sk: _sk, ttl: _ttl, noteRedactedAt: _r, ...entry } = item;
+  return entry as unknown as AuditEntry;
+}
 
 /** A conditional write that found its work already done is not an error. */
 function ignoreConditionFailed(err: unknown): void {
@@ -48,6 +106,7 @@ function ignoreConditionFailed(err: unknown): void {
 function toVerification(item: Record<string, unknown>): Verification {
   const copy: Record<string, unknown> = { ...item };
   for (const k of STORAGE_ATTRIBUTES) delete copy[k];
+  if (copy.reconciled instanceof Set) copy.reconciled = [...copy.reconciled];
   return copy as unknown as Verification;
 }
 
@@ -75,7 +134,48 @@ export class DynamoVerificationRepository implements VerificationRepository {
     return out.Item ? { verificationId: out.Item.verificationId as string } : undefined;
   }
 
-  async create(v: Verification, replacing: string | null, retentionDays: number): Promise<void> {
+  async snapshot(verificationId: string) {
+    const items: Record<string, unknown>[] = [];
+    let after: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': `V#${verificationId}` },
+          ConsistentRead: true,
+          ExclusiveStartKey: after,
+        }),
+      );
+      items.push(...(out.Items ?? []));
+      after = out.LastEvaluatedKey;
+    } while (after);
+    const main = items.find((i) => i.sk === VERIFICATION);
+    if (!main) return undefined;
+    return {
+      verification: toVerification(main),
+      results: items.filter((i) => String(i.sk).startsWith('RESULT#')).map(toResult),
+      audit: items.filter((i) => String(i.sk).startsWith('AUDIT#')).map(toAudit),
+    };
+  }
+
+  async listByClient(clientId: string, limit: number, after?: Record<string, unknown>) {
+    if (after !== undefined && !isClientCursor(after, clientId)) throw new InvalidCursor();
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: CLIENT_INDEX,
+        KeyConditionExpression: 'gsi1pk = :client',
+        ExpressionAttributeValues: { ':client': `CLIENT#${clientId}` },
+        ScanIndexForward: false,
+        Limit: limit,
+        ExclusiveStartKey: after,
+      }),
+    );
+    return { items: (out.Items ?? []).map(toVerification), next: out.LastEvaluatedKey };
+  }
+
+  async create(v: Verification, replacing: string | null, retentionDays: number, sweepAt: string) {
     const ttl = ttlAfter(v.createdAt, retentionDays);
     const sessions = [v.identity, v.document].filter((s): s is SessionRef => s !== undefined);
     try {
@@ -91,6 +191,8 @@ export class DynamoVerificationRepository implements VerificationRepository {
                   gsi1sk: `${v.createdAt}#${v.verificationId}`,
                   ttl,
                   ...v,
+                  sweepPk: DUE,
+                  sweepAt,
                 },
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
@@ -129,7 +231,12 @@ export class DynamoVerificationRepository implements VerificationRepository {
     }
   }
 
-  async attachDocumentSession(verificationId: string, session: SessionRef, retentionDays: number) {
+  async attachDocumentSession(
+    verificationId: string,
+    session: SessionRef,
+    retentionDays: number,
+    sweepAt: string,
+  ) {
     try {
       await this.doc.send(
         new TransactWriteCommand({
@@ -138,10 +245,17 @@ export class DynamoVerificationRepository implements VerificationRepository {
               Update: {
                 TableName: this.tableName,
                 Key: vKey(verificationId),
-                UpdateExpression: 'SET #document = :session, updatedAt = :now',
+                // The sweep's deadline moves with the new token's lifetime.
+                UpdateExpression:
+                  'SET #document = :session, updatedAt = :now, sweepPk = :duePk, sweepAt = :dueAt',
                 ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#document)',
                 ExpressionAttributeNames: { '#document': 'document' },
-                ExpressionAttributeValues: { ':session': session, ':now': session.createdAt },
+                ExpressionAttributeValues: {
+                  ':session': session,
+                  ':now': session.createdAt,
+                  ':duePk': DUE,
+                  ':dueAt': sweepAt,
+                },
               },
             },
             {
@@ -179,6 +293,7 @@ export class DynamoVerificationRepository implements VerificationRepository {
   /**
    * Monotonic: a body already seen (duplicate or replay) changes nothing, and a non-final result
    * never replaces a final one. A later, different final result does (iDenfy's manual review).
+   * Nothing is recorded for an erased verification.
    */
   async recordResult(
     verificationId: string,
@@ -195,9 +310,11 @@ export class DynamoVerificationRepository implements VerificationRepository {
           UpdateExpression:
             'SET #role = :role, scanRef = :scanRef, overall = :overall, #final = :final, eventType = :eventType, ' +
             '#document = :document, fraudTags = :fraudTags, mismatchTags = :mismatchTags, receivedAt = :receivedAt, ' +
+            'additionalStep = :additionalStep, ' +
             '#ttl = :ttl, resultVersion = if_not_exists(resultVersion, :zero) + :one ADD digests :digestSet',
           ConditionExpression:
-            'attribute_not_exists(pk) OR (NOT contains(digests, :digest) AND (#final = :false OR :final = :true))',
+            'attribute_not_exists(pk) OR (attribute_not_exists(erased) AND NOT contains(digests, :digest) AND ' +
+            '(#final = :false OR :final = :true))',
           ExpressionAttributeNames: {
             '#role': 'role',
             '#final': 'final',
@@ -213,6 +330,7 @@ export class DynamoVerificationRepository implements VerificationRepository {
             ':document': fields.document,
             ':fraudTags': fields.fraudTags,
             ':mismatchTags': fields.mismatchTags,
+            ':additionalStep': fields.additionalStep ?? null,
             ':receivedAt': fields.receivedAt,
             ':ttl': ttlAfter(fields.receivedAt, retentionDays),
             ':zero': 0,
@@ -233,7 +351,7 @@ export class DynamoVerificationRepository implements VerificationRepository {
       );
       const digests = stored.Item?.digests as Set<string> | undefined;
       return {
-        outcome: digests?.has(digest) ? 'duplicate' : 'superseded',
+        outcome: stored.Item?.erased ? 'erased' : digests?.has(digest) ? 'duplicate' : 'superseded',
         resultVersion: Number(stored.Item?.resultVersion ?? 0),
       };
     }
@@ -248,17 +366,7 @@ export class DynamoVerificationRepository implements VerificationRepository {
         ConsistentRead: true,
       }),
     );
-    return (out.Items ?? []).map((item) => ({
-      role: item.role,
-      scanRef: item.scanRef,
-      overall: item.overall,
-      final: item.final,
-      eventType: item.eventType,
-      document: item.document ?? {},
-      fraudTags: item.fraudTags ?? [],
-      mismatchTags: item.mismatchTags ?? [],
-      resultVersion: Number(item.resultVersion),
-    }));
+    return (out.Items ?? []).map(toResult);
   }
 
   async saveDecision(
@@ -266,16 +374,31 @@ export class DynamoVerificationRepository implements VerificationRepository {
     expectedVersion: number,
     d: DecisionWrite,
   ): Promise<Verification> {
+    const due = dueParts(d.sweepAt);
+    const set = [
+      '#status = :status',
+      'reasons = :reasons',
+      '#report = :report',
+      'checks = :checks',
+      'decidedAt = :decidedAt',
+      'updatedAt = :decidedAt',
+      'outbox = :outbox',
+      'version = :next',
+      ...due.set,
+    ];
+    if (d.documentExpiresOn) set.push('documentExpiresOn = :documentExpiresOn');
     try {
       const out = await this.doc.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: vKey(verificationId),
-          UpdateExpression:
-            'SET #status = :status, reasons = :reasons, #report = :report, checks = :checks, decidedAt = :decidedAt, ' +
-            'updatedAt = :decidedAt, outbox = :outbox, version = :next',
-          ConditionExpression: 'version = :expected',
-          ExpressionAttributeNames: { '#status': 'status', '#report': 'report' },
+          UpdateExpression: updateExpression(set, due.remove),
+          // A document session attached after the read would be decided without: read again instead.
+          ConditionExpression:
+            d.expectedDocumentScanRef === null
+              ? 'version = :expected AND attribute_not_exists(#document)'
+              : 'version = :expected AND #document.scanRef = :documentScanRef',
+          ExpressionAttributeNames: { '#status': 'status', '#report': 'report', '#document': 'document' },
           ExpressionAttributeValues: {
             ':status': d.status,
             ':reasons': d.reasons,
@@ -285,6 +408,113 @@ export class DynamoVerificationRepository implements VerificationRepository {
             ':outbox': d.outbox,
             ':expected': expectedVersion,
             ':next': d.outbox.version,
+            ...(d.expectedDocumentScanRef === null ? {} : { ':documentScanRef': d.expectedDocumentScanRef }),
+            ...(d.documentExpiresOn ? { ':documentExpiresOn': d.documentExpiresOn } : {}),
+            ...due.values,
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toVerification(out.Attributes ?? {});
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) throw new VersionConflict();
+      throw err;
+    }
+  }
+
+  async saveReview(
+    verificationId: string,
+    expectedVersion: number,
+    r: ReviewWrite,
+    audit: AuditEntry,
+    retentionDays: number,
+  ): Promise<Verification> {
+    const due = dueParts(r.sweepAt);
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: vKey(verificationId),
+                UpdateExpression: updateExpression([
+                  '#status = :status',
+                  'reasons = :reasons',
+                  'updatedAt = :at',
+                  'outbox = :outbox',
+                  'version = :next',
+                  ...due.set,
+                ]),
+                ConditionExpression: 'version = :expected AND #status = :reviewable',
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: {
+                  ':status': r.status,
+                  ':reasons': r.reasons,
+                  ':at': r.updatedAt,
+                  ':outbox': r.outbox,
+                  ':next': r.outbox.version,
+                  ':expected': expectedVersion,
+                  ':reviewable': 'REQUIRES_REVIEW',
+                  ...due.values,
+                },
+              },
+            },
+            this.auditPut(verificationId, audit, r.outbox.version, retentionDays),
+          ],
+        }),
+      );
+    } catch (err) {
+      if (err instanceof TransactionCanceledException) throw new VersionConflict();
+      throw err;
+    }
+    const saved = await this.get(verificationId);
+    if (!saved) throw new VersionConflict();
+    return saved;
+  }
+
+  private auditPut(verificationId: string, audit: AuditEntry, n: number | string, retentionDays: number) {
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: {
+          pk: `V#${verificationId}`,
+          sk: `AUDIT#${audit.at}#${n}`,
+          ...audit,
+          ttl: ttlAfter(audit.at, retentionDays),
+        },
+        // Append-only: an audit line is never overwritten.
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    };
+  }
+
+  async saveExpiringNotice(
+    verificationId: string,
+    expectedVersion: number,
+    outbox: OutboxEvent,
+    notifiedAt: string,
+    sweepAt: string,
+  ): Promise<Verification> {
+    try {
+      const out = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: vKey(verificationId),
+          UpdateExpression:
+            'SET outbox = :outbox, version = :next, expiringNotifiedAt = :at, sweepPk = :duePk, sweepAt = :dueAt',
+          ConditionExpression:
+            'version = :expected AND #status = :verified AND attribute_not_exists(expiringNotifiedAt) AND ' +
+            'attribute_not_exists(erasure)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':outbox': outbox,
+            ':next': outbox.version,
+            ':at': notifiedAt,
+            ':expected': expectedVersion,
+            ':verified': 'VERIFIED',
+            ':duePk': DUE,
+            ':dueAt': sweepAt,
           },
           ReturnValues: 'ALL_NEW',
         }),
@@ -336,18 +566,171 @@ export class DynamoVerificationRepository implements VerificationRepository {
       .catch(ignoreConditionFailed);
   }
 
-  async markPublished(verificationId: string, version: number): Promise<void> {
+  async markPublished(verificationId: string, version: number, nextDue: string | null): Promise<void> {
+    const due = dueParts(nextDue);
     await this.doc
       .send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: vKey(verificationId),
-          UpdateExpression: 'SET publishedVersion = :v',
-          ConditionExpression: 'attribute_not_exists(publishedVersion) OR publishedVersion < :v',
-          ExpressionAttributeValues: { ':v': version },
+          // The claim goes with the publish: the next outbox event need not wait out its lease.
+          UpdateExpression: updateExpression(
+            ['publishedVersion = :v', ...due.set],
+            ['outboxClaim', ...due.remove],
+          ),
+          // A newer outbox event written meanwhile keeps its own retry schedule: leave it alone.
+          ConditionExpression:
+            '(attribute_not_exists(publishedVersion) OR publishedVersion < :v) AND outbox.version = :v',
+          ExpressionAttributeValues: { ':v': version, ...due.values },
         }),
       )
-      // Already marked by a concurrent run: nothing to do.
+      // Already marked by a concurrent run, or superseded: nothing to do.
       .catch(ignoreConditionFailed);
+  }
+
+  async reschedule(verificationId: string, seen: string | undefined, next: string | null): Promise<void> {
+    const due = dueParts(next);
+    await this.doc
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: vKey(verificationId),
+          UpdateExpression: updateExpression(due.set, due.remove),
+          ConditionExpression:
+            seen === undefined ? 'attribute_exists(pk) AND attribute_not_exists(sweepAt)' : 'sweepAt = :seen',
+          ExpressionAttributeValues: {
+            ...(seen === undefined ? {} : { ':seen': seen }),
+            ...due.values,
+          },
+        }),
+      )
+      // Someone rescheduled it meanwhile: theirs is newer.
+      .catch(ignoreConditionFailed);
+  }
+
+  async markReconciled(verificationId: string, scanRef: string, reviewingUntil?: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: vKey(verificationId),
+        UpdateExpression: reviewingUntil
+          ? 'ADD reconciled :scanRef SET reviewingUntil = :until'
+          : 'ADD reconciled :scanRef',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: {
+          ':scanRef': new Set([scanRef]),
+          ...(reviewingUntil ? { ':until': reviewingUntil } : {}),
+        },
+      }),
+    );
+  }
+
+  async dueForSweep(now: Date, limit: number, after?: Record<string, unknown>) {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: SWEEP_INDEX,
+        KeyConditionExpression: 'sweepPk = :due AND sweepAt <= :now',
+        ExpressionAttributeValues: { ':due': DUE, ':now': now.toISOString() },
+        Limit: limit,
+        ExclusiveStartKey: after,
+      }),
+    );
+    return {
+      items: (out.Items ?? []).map((i) => String(i.pk).slice('V#'.length)),
+      next: out.LastEvaluatedKey,
+    };
+  }
+
+  async erase(
+    verificationId: string,
+    erasure: Erasure,
+    audit: AuditEntry,
+    retentionDays: number,
+  ): Promise<boolean> {
+    const notes = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :audit)',
+        ExpressionAttributeValues: { ':pk': `V#${verificationId}`, ':audit': 'AUDIT#' },
+        ConsistentRead: true,
+      }),
+    );
+    const due = dueParts(erasure.nextAttemptAt);
+    const sessions = Object.entries(erasure.idenfy);
+    const ttl = ttlAfter(erasure.requestedAt, retentionDays);
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: vKey(verificationId),
+                UpdateExpression: updateExpression(
+                  ['erasure = :erasure', 'updatedAt = :at', ...due.set],
+                  ['claimed', '#report', 'documentExpiresOn', 'reviewingUntil', ...due.remove],
+                ),
+                ConditionExpression:
+                  'attribute_exists(pk) AND #status <> :pending AND attribute_not_exists(erasure)',
+                ExpressionAttributeNames: { '#status': 'status', '#report': 'report' },
+                ExpressionAttributeValues: {
+                  ':erasure': erasure,
+                  ':at': erasure.requestedAt,
+                  ':pending': 'PENDING',
+                  ...due.values,
+                },
+              },
+            },
+            // Each session's result keeps its status and becomes a tombstone that refuses late webhooks.
+            ...sessions.map(([scanRef, s]) => ({
+              Update: {
+                TableName: this.tableName,
+                Key: { pk: `V#${verificationId}`, sk: `RESULT#${s.role}` },
+                UpdateExpression:
+                  'SET erased = :true, #role = :role, scanRef = if_not_exists(scanRef, :scanRef), ' +
+                  '#ttl = if_not_exists(#ttl, :ttl) REMOVE #document, digests, additionalStep',
+                ExpressionAttributeNames: { '#role': 'role', '#document': 'document', '#ttl': 'ttl' },
+                ExpressionAttributeValues: {
+                  ':true': true,
+                  ':role': s.role,
+                  ':scanRef': scanRef,
+                  ':ttl': ttl,
+                },
+              },
+            })),
+            // A reviewer's note may describe the person: redacted, the rest of the line stays.
+            ...(notes.Items ?? [])
+              .filter((a) => a.note != null)
+              .map((a) => ({
+                Update: {
+                  TableName: this.tableName,
+                  Key: { pk: a.pk, sk: a.sk },
+                  UpdateExpression: 'SET note = :null, noteRedactedAt = :at',
+                  ExpressionAttributeValues: { ':null': null, ':at': erasure.requestedAt },
+                },
+              })),
+            this.auditPut(verificationId, audit, 'erasure', retentionDays),
+          ],
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof TransactionCanceledException) return false;
+      throw err;
+    }
+  }
+
+  async saveErasureProgress(verificationId: string, erasure: Erasure): Promise<void> {
+    const due = dueParts(erasure.nextAttemptAt);
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: vKey(verificationId),
+        UpdateExpression: updateExpression(['erasure = :erasure', ...due.set], due.remove),
+        ConditionExpression: 'attribute_exists(erasure)',
+        ExpressionAttributeValues: { ':erasure': erasure, ...due.values },
+      }),
+    );
   }
 }

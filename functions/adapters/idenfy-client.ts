@@ -41,6 +41,32 @@ export class IdenfyClient implements IdenfyApi {
     return { scanRef, authToken, redirectUrl };
   }
 
+  async sessionStatus(scanRef: string) {
+    const body = await this.post('/api/v2/status', { scanRef });
+    const strings = (v: unknown) =>
+      Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+    if (typeof body.status !== 'string')
+      throw new IdenfyError(502, 'BAD_RESPONSE', 'status response lacks status');
+    return {
+      status: body.status,
+      fraudTags: strings(body.fraudTags),
+      mismatchTags: strings(body.mismatchTags),
+    };
+  }
+
+  /** iDenfy answers 200 with an empty body, or PARTNER_ERROR "Token has not expired yet." (API-FACTS §7.2). */
+  async deleteSession(scanRef: string): Promise<'deleted' | 'not-found' | 'not-yet'> {
+    try {
+      await this.post('/api/v2/delete', { scanRef });
+      return 'deleted';
+    } catch (err) {
+      if (!(err instanceof IdenfyError)) throw err;
+      if (err.identifier === 'PARTNER_ERROR') return 'not-yet';
+      if (err.identifier === 'NOT_FOUND' || err.identifier === 'HTTP_404') return 'not-found';
+      throw err;
+    }
+  }
+
   private async post(path: string, payload: unknown): Promise<Record<string, unknown>> {
     const maxAttempts = this.opts.maxAttempts ?? 3;
     const fetchImpl = this.opts.fetchImpl ?? fetch;

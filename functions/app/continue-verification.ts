@@ -1,4 +1,5 @@
 /** Use case: the browser returns from the identity step; create (or reuse) the document session. */
+import { sessionDeadline } from '../domain/lifecycle';
 import { checkContinueToken } from '../shared/continue-token';
 import { HttpError, notFound } from '../shared/errors';
 import type { IdenfyApi, VerificationRepository } from './model';
@@ -56,10 +57,12 @@ export async function continueVerification(
     expiryTime: deps.tokenExpirySeconds,
     ...urls,
   });
+  const expiresAt = new Date(now.getTime() + deps.tokenExpirySeconds * 1000).toISOString();
   const session = await deps.repo.attachDocumentSession(
     v.verificationId,
-    { ...token2, createdAt: now.toISOString() },
+    { ...token2, createdAt: now.toISOString(), expiresAt },
     deps.retentionDays,
+    sessionDeadline(v.expiresAt, expiresAt).toISOString(),
   );
   return session.redirectUrl;
 }

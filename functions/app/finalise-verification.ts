@@ -2,11 +2,13 @@
  * Use case (comparator): once a verification's results decide it, write the status (version check)
  * and publish the event through the outbox. Safe to run any number of times for the same input.
  */
-import { decide } from '../domain/decide';
+import { type Decision, decide } from '../domain/decide';
+import { expiryReasons, OUTBOX_RETRY_MS } from '../domain/lifecycle';
 import type { DecisionPolicy } from '../domain/policy';
 import type { SessionResult } from '../domain/types';
 import type { EventPublisher, OutboxEvent, Verification, VerificationRepository } from './model';
 import { OutboxBusy, VersionConflict } from './model';
+import { dueAt } from './schedule';
 
 export interface FinaliseDeps {
   repo: VerificationRepository;
@@ -15,6 +17,13 @@ export interface FinaliseDeps {
   now: () => Date;
   /** Identifies this run's claim on an outbox event. */
   runId: string;
+  /** Days before a verified second document's expiry to announce it. */
+  noticeDays: number;
+}
+
+export interface FinaliseOptions {
+  /** The sessions' lifetime is over (the sweep says so): what has not decided yet is abandoned. */
+  deadlinePassed?: boolean;
 }
 
 /** How long a claim to publish holds: longer than one comparator run (30 s timeout). */
@@ -27,6 +36,7 @@ const MAX_CONFLICTS = 3;
 export async function finaliseVerification(
   verificationId: string,
   deps: FinaliseDeps,
+  opts: FinaliseOptions = {},
 ): Promise<FinaliseOutcome> {
   for (let attempt = 1; ; attempt++) {
     const v = await deps.repo.get(verificationId);
@@ -36,17 +46,24 @@ export async function finaliseVerification(
       return (await publishOutbox(v, deps)) ? 'republished' : 'already-final';
     }
     const results = await deps.repo.results(verificationId);
-    const decision = decide(
-      {
-        method: v.method,
-        claimed: v.claimed,
-        allowedDocumentTypes: v.documentTypes,
-        identity: resultFor(results, 'IDENTITY', v.identity.scanRef),
-        document: v.document ? resultFor(results, 'DOCUMENT', v.document.scanRef) : undefined,
-      },
-      deps.policy,
-      deps.now(),
-    );
+    const identity = resultFor(results, 'IDENTITY', v.identity.scanRef);
+    const document = v.document ? resultFor(results, 'DOCUMENT', v.document.scanRef) : undefined;
+    const input = {
+      method: v.method,
+      claimed: v.claimed,
+      allowedDocumentTypes: v.documentTypes,
+      identity,
+      document,
+    };
+    let decision: Decision | undefined = decide(input, deps.policy, deps.now());
+    if (!decision && opts.deadlinePassed) {
+      decision = {
+        status: 'EXPIRED',
+        reasons: expiryReasons(v.method, identity, document),
+        report: { policyVersion: deps.policy.policyVersion, pairs: {} },
+        checks: {},
+      };
+    }
     if (!decision) return 'waiting';
 
     const decidedAt = deps.now().toISOString();
@@ -75,6 +92,11 @@ export async function finaliseVerification(
         ...decision,
         decidedAt,
         outbox,
+        expectedDocumentScanRef: v.document?.scanRef ?? null,
+        documentExpiresOn:
+          decision.status === 'VERIFIED' ? decision.report.documentChecks?.validity.expiryDate : null,
+        // If this run dies before the event is out, the sweep publishes it.
+        sweepAt: new Date(Date.parse(decidedAt) + OUTBOX_RETRY_MS).toISOString(),
       });
       await publishOutbox(saved, deps);
       return 'decided';
@@ -89,7 +111,10 @@ export async function finaliseVerification(
  * Publishes the outbox event if not yet published; true when it published. Throws (so the message is
  * retried) when the publish fails or another run is publishing it right now.
  */
-async function publishOutbox(v: Verification, deps: FinaliseDeps): Promise<boolean> {
+export async function publishOutbox(
+  v: Verification,
+  deps: Pick<FinaliseDeps, 'repo' | 'publisher' | 'now' | 'runId' | 'noticeDays'>,
+): Promise<boolean> {
   if (!v.outbox || (v.publishedVersion ?? 0) >= v.outbox.version) return false;
   const claimed = await deps.repo.claimOutbox(
     v.verificationId,
@@ -109,16 +134,16 @@ async function publishOutbox(v: Verification, deps: FinaliseDeps): Promise<boole
     await deps.repo.releaseOutbox(v.verificationId, deps.runId).catch(() => {});
     throw err;
   }
-  await deps.repo.markPublished(v.verificationId, v.outbox.version);
+  await deps.repo.markPublished(v.verificationId, v.outbox.version, dueAt(v, deps.noticeDays));
   return true;
 }
 
-function resultFor(results: SessionResult[], role: SessionResult['role'], scanRef: string) {
+export function resultFor(results: SessionResult[], role: SessionResult['role'], scanRef: string) {
   return results.find((r) => r.role === role && r.scanRef === scanRef);
 }
 
 /** Session summaries for events: statuses and document type only. */
-function eventSessions(v: Verification, results: SessionResult[]) {
+export function eventSessions(v: Verification, results: SessionResult[]) {
   const identity = resultFor(results, 'IDENTITY', v.identity.scanRef);
   const document = v.document ? resultFor(results, 'DOCUMENT', v.document.scanRef) : undefined;
   return {

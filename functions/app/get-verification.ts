@@ -1,13 +1,16 @@
-/** Use case: the status route's view (DESIGN §2). No document numbers, file URLs or auth tokens. */
+/** Use cases: the status route's view and the list route (DESIGN §2). No document numbers, file URLs or auth tokens. */
 
 import type { SessionResult } from '../domain/types';
 import { notFound } from '../shared/errors';
-import type { SessionRef, VerificationRepository } from './model';
+import type { AuditEntry, SessionRef, Verification, VerificationRepository } from './model';
 
-export async function getVerification(verificationId: string, repo: VerificationRepository) {
-  const v = await repo.get(verificationId);
-  if (!v) throw notFound('verification');
-  const results = await repo.results(verificationId);
+export async function getVerificationView(verificationId: string, repo: VerificationRepository) {
+  const snapshot = await repo.snapshot(verificationId);
+  if (!snapshot) throw notFound('verification');
+  return view(snapshot.verification, snapshot.results, snapshot.audit);
+}
+
+function view(v: Verification, results: SessionResult[], audit: AuditEntry[]) {
   const session = (ref: SessionRef | undefined, role: SessionResult['role']) => {
     if (!ref) return null;
     const r = results.find((x) => x.role === role && x.scanRef === ref.scanRef);
@@ -16,15 +19,44 @@ export async function getVerification(verificationId: string, repo: Verification
       : { scanRef: ref.scanRef, final: false, docType: null };
   };
   return {
+    ...summary(v),
+    sessions: { identity: session(v.identity, 'IDENTITY'), document: session(v.document, 'DOCUMENT') },
+    report: v.report ?? null,
+    audit: audit.sort((a, b) => a.at.localeCompare(b.at)),
+    erasure: v.erasure ? erasureView(v) : null,
+  };
+}
+
+export function summary(v: Verification) {
+  return {
     verificationId: v.verificationId,
     clientId: v.clientId,
     method: v.method,
     status: v.status,
     reasons: v.reasons,
-    sessions: { identity: session(v.identity, 'IDENTITY'), document: session(v.document, 'DOCUMENT') },
-    report: v.report ?? null,
     createdAt: v.createdAt,
     updatedAt: v.updatedAt,
     decidedAt: v.decidedAt ?? null,
+    erased: v.erasure !== undefined,
+  };
+}
+
+/** What an erasure removed here and what iDenfy still has to delete. */
+export function erasureView(v: Verification) {
+  const e = v.erasure;
+  if (!e) return null;
+  const sessions = Object.entries(e.idenfy).map(([scanRef, s]) => ({
+    scanRef,
+    role: s.role,
+    state: s.state,
+    attempts: s.attempts,
+    ...(s.lastError ? { lastError: s.lastError } : {}),
+  }));
+  return {
+    requestedAt: e.requestedAt,
+    erased: e.erased,
+    idenfy: sessions,
+    pending: sessions.some((s) => s.state === 'PENDING'),
+    nextAttemptAt: e.nextAttemptAt,
   };
 }

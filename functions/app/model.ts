@@ -17,6 +17,8 @@ export interface SessionRef {
   /** iDenfy's hosted flow for this session. */
   redirectUrl: string;
   createdAt: string;
+  /** Until when the token can be started (set for document sessions; the verification's for identity). */
+  expiresAt?: string;
 }
 
 export interface FinalUrls {
@@ -28,7 +30,7 @@ export interface FinalUrls {
 /** An event waiting to be (or already) published for a status version: the outbox. */
 export interface OutboxEvent {
   eventId: string;
-  detailType: 'Verification Finalized' | 'Verification Reviewed';
+  detailType: 'Verification Finalized' | 'Verification Reviewed' | 'Verification Document Expiring';
   detail: Record<string, unknown>;
   version: number;
 }
@@ -57,9 +59,46 @@ export interface Verification {
   outbox?: OutboxEvent;
   /** The outbox version already published (at-least-once: a retry republishes only an unpublished version). */
   publishedVersion?: number;
+  /** Sessions the sweep already asked iDenfy about (at most one /status call each). */
+  reconciled?: string[];
+  /** iDenfy's /status said a manual review is running: wait until then before expiring. */
+  reviewingUntil?: string;
+  /** The verified second document's expiry date (YYYY-MM-DD), for the expiring-permit notice. */
+  documentExpiresOn?: string;
+  expiringNotifiedAt?: string;
+  erasure?: Erasure;
+  /** When the sweep next has work for it (absent: none). */
+  sweepAt?: string;
 }
 
-export type RecordOutcome = 'recorded' | 'duplicate' | 'superseded';
+export type IdenfyErasureState = 'PENDING' | 'DELETED' | 'NOT_FOUND';
+
+export interface Erasure {
+  requestedAt: string;
+  requestedBy: string | null;
+  /** What our table no longer holds. */
+  erased: string[];
+  /** iDenfy's copy, per session (scanRef). */
+  idenfy: Record<
+    string,
+    { role: SessionRole; state: IdenfyErasureState; attempts: number; lastError?: string }
+  >;
+  /** When the sweep asks iDenfy again (null once nothing is pending). */
+  nextAttemptAt: string | null;
+}
+
+/** One line of the append-only audit trail of a verification. */
+export interface AuditEntry {
+  at: string;
+  action: 'REVIEWED' | 'ERASURE_REQUESTED';
+  by: string | null;
+  from?: { status: Status; reasons: ReasonCode[] };
+  to?: { status: Status; reasons: ReasonCode[] };
+  /** The reviewer's note; redacted (null) by an erasure, which may not keep what it said about the person. */
+  note?: string | null;
+}
+
+export type RecordOutcome = 'recorded' | 'duplicate' | 'superseded' | 'erased';
 
 export interface NewResult extends Omit<SessionResult, 'resultVersion'> {
   /** SHA-256 of the raw webhook body: exact duplicates and replays are recognised by it. */
@@ -74,22 +113,48 @@ export interface DecisionWrite {
   checks: PublicChecks;
   decidedAt: string;
   outbox: OutboxEvent;
+  /** The document session the decision was made without/with: a session attached meanwhile is a conflict. */
+  expectedDocumentScanRef: string | null;
+  documentExpiresOn?: string | null;
+  /** When the sweep should retry the publish if this run dies before it (cleared by markPublished). */
+  sweepAt: string;
+}
+
+export interface ReviewWrite {
+  status: FinalStatus;
+  reasons: ReasonCode[];
+  updatedAt: string;
+  outbox: OutboxEvent;
+  sweepAt: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque position after the last item; absent on the last page. */
+  next?: Record<string, unknown>;
 }
 
 export interface VerificationRepository {
   get(verificationId: string): Promise<Verification | undefined>;
+  /** The verification, its results and its audit trail in one read. */
+  snapshot(
+    verificationId: string,
+  ): Promise<{ verification: Verification; results: SessionResult[]; audit: AuditEntry[] } | undefined>;
+  /** A client's verifications, newest first. */
+  listByClient(clientId: string, limit: number, after?: Record<string, unknown>): Promise<Page<Verification>>;
   /** The client's verification that still blocks a new start, if any. */
   pendingForClient(clientId: string): Promise<{ verificationId: string } | undefined>;
   /**
    * Stores a new verification with its session lookups, atomically. `replacing` is the pending
    * verification id read before (or null): if another start won meanwhile, throws StartConflict.
    */
-  create(v: Verification, replacing: string | null, retentionDays: number): Promise<void>;
+  create(v: Verification, replacing: string | null, retentionDays: number, sweepAt: string): Promise<void>;
   /** Attaches the document session once; returns the stored one when another call won. */
   attachDocumentSession(
     verificationId: string,
     session: SessionRef,
     retentionDays: number,
+    sweepAt: string,
   ): Promise<SessionRef>;
   findSession(scanRef: string): Promise<{ verificationId: string; role: SessionRole } | undefined>;
   recordResult(
@@ -104,6 +169,22 @@ export interface VerificationRepository {
     expectedVersion: number,
     decision: DecisionWrite,
   ): Promise<Verification>;
+  /** A person's review, with its audit line, atomically; VersionConflict when it is no longer REQUIRES_REVIEW. */
+  saveReview(
+    verificationId: string,
+    expectedVersion: number,
+    review: ReviewWrite,
+    audit: AuditEntry,
+    retentionDays: number,
+  ): Promise<Verification>;
+  /** The expiring-document notice, once; VersionConflict when the verification changed meanwhile. */
+  saveExpiringNotice(
+    verificationId: string,
+    expectedVersion: number,
+    outbox: OutboxEvent,
+    notifiedAt: string,
+    sweepAt: string,
+  ): Promise<Verification>;
   /**
    * Claims the right to publish an unpublished outbox version for `leaseMs`: false when it is already
    * published or another run holds an unexpired claim. Keeps two racing runs from both publishing.
@@ -117,7 +198,21 @@ export interface VerificationRepository {
   ): Promise<boolean>;
   /** Gives a claim up after a failed publish, so a retry need not wait for the lease. */
   releaseOutbox(verificationId: string, runId: string): Promise<void>;
-  markPublished(verificationId: string, version: number): Promise<void>;
+  /** Marks the version published and sets when the sweep next has work for it (null: none). */
+  markPublished(verificationId: string, version: number, nextDue: string | null): Promise<void>;
+  /** Reschedules the sweep if nobody rescheduled it since `seen` was read (compare-and-set). */
+  reschedule(verificationId: string, seen: string | undefined, next: string | null): Promise<void>;
+  /** Notes the one /status call made for a session (and a running review at iDenfy, if it said so). */
+  markReconciled(verificationId: string, scanRef: string, reviewingUntil?: string): Promise<void>;
+  /** Verifications whose next sweep is due at `now`, oldest due first. */
+  dueForSweep(now: Date, limit: number, after?: Record<string, unknown>): Promise<Page<string>>;
+  /**
+   * Removes the personal data (claimed data, results' document data, report, review notes) and
+   * writes the erasure and its audit line, atomically. False when it is PENDING or already erased.
+   */
+  erase(verificationId: string, erasure: Erasure, audit: AuditEntry, retentionDays: number): Promise<boolean>;
+  /** Records the outcome of asking iDenfy to delete one session. */
+  saveErasureProgress(verificationId: string, erasure: Erasure): Promise<void>;
 }
 
 export class StartConflict extends Error {
@@ -132,6 +227,14 @@ export class OutboxBusy extends Error {
   constructor() {
     super('another run is publishing this event');
     this.name = 'OutboxBusy';
+  }
+}
+
+/** A list cursor that this API did not hand out for this client. */
+export class InvalidCursor extends Error {
+  constructor() {
+    super('cursor: not a cursor of this list');
+    this.name = 'InvalidCursor';
   }
 }
 
@@ -166,10 +269,16 @@ export interface TokenRequest {
   documents?: string[];
   locale?: string;
   expiryTime?: number;
+  /** iDenfy's additional-step configuration (API-FACTS §6); the account default when absent. */
+  additionalSteps?: Record<string, unknown>;
 }
 
 export interface IdenfyApi {
   createToken(request: TokenRequest): Promise<{ scanRef: string; authToken: string; redirectUrl: string }>;
+  /** iDenfy's /api/v2/status of a session (APPROVED, DENIED, SUSPECTED, REVIEWING, ACTIVE, EXPIRED, …). */
+  sessionStatus(scanRef: string): Promise<{ status: string; fraudTags: string[]; mismatchTags: string[] }>;
+  /** Asks iDenfy to delete a session: `not-yet` while its token can still be used. */
+  deleteSession(scanRef: string): Promise<'deleted' | 'not-found' | 'not-yet'>;
 }
 
 export interface IdenfySecrets {

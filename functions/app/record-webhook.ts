@@ -50,12 +50,15 @@ export async function recordWebhook(
     document: documentData(hook),
     fraudTags: hook.status.fraudTags ?? [],
     mismatchTags: hook.status.mismatchTags ?? [],
+    additionalStep: additionalStep(hook),
   };
   const recorded = await deps.repo.recordResult(
     session.verificationId,
     { ...result, digest: contentDigest(result), receivedAt: deps.now().toISOString() },
     deps.retentionDays,
   );
+  // Erased meanwhile: nothing is kept, nothing is left to decide.
+  if (recorded.outcome === 'erased') return { status: 'ignored' };
   // Queued for duplicates too: a crash between the write and the send is healed by iDenfy's retry.
   await deps.queue.send(session.verificationId, `${hook.scanRef}#${recorded.resultVersion}`);
   return {
@@ -70,6 +73,15 @@ function isFinal(hook: IdenfyWebhook, eventType: string | undefined): boolean {
   if (hook.final === true) return true;
   if (eventType === 'IDENTIFICATION_EXPIRED' || eventType === 'IDENTIFICATION_CANCELLED') return true;
   return hook.final == null && hook.status.overall === 'EXPIRED';
+}
+
+/** The step verdict and the names of the steps iDenfy reports (top-level map, or uploads under fileUrls). */
+function additionalStep(hook: IdenfyWebhook): { status: string | null; steps: string[] } | null {
+  const status = hook.status.additionalSteps ?? null;
+  const steps = Object.keys(hook.additionalSteps ?? {})
+    .filter((k) => /^[A-Z0-9_]{1,64}$/.test(k))
+    .slice(0, 20);
+  return status === null && steps.length === 0 ? null : { status, steps };
 }
 
 /** Only what the decision needs: no document numbers, personal codes, addresses or file URLs. */

@@ -1,5 +1,6 @@
 /** Use case: start a verification (create the identity session at iDenfy, store it). */
 
+import { sessionDeadline } from '../domain/lifecycle';
 import { signContinueToken } from '../shared/continue-token';
 import { HttpError } from '../shared/errors';
 import type { StartVerificationRequest } from '../shared/schemas';
@@ -16,6 +17,8 @@ export interface StartDeps {
   tokenExpirySeconds: number;
   retentionDays: number;
   documentSessionMode: 'just-in-time' | 'upfront';
+  /** iDenfy's additional-step configuration for ADDITIONAL_STEP sessions (account default when absent). */
+  additionalSteps?: Record<string, unknown>;
 }
 
 /** How long a continue link stays usable after the identity token's expiry (the session may run an hour). */
@@ -72,6 +75,7 @@ export async function startVerification(
     firstName: req.firstName,
     lastName: req.lastName,
     dateOfBirth: req.dateOfBirth,
+    ...(twoSessions || !deps.additionalSteps ? {} : { additionalSteps: deps.additionalSteps }),
   });
   const identity: SessionRef = { ...identityToken, createdAt: now.toISOString() };
   let document: SessionRef | undefined;
@@ -85,7 +89,7 @@ export async function startVerification(
       lastName: req.lastName,
       dateOfBirth: req.dateOfBirth,
     });
-    document = { ...documentToken, createdAt: now.toISOString() };
+    document = { ...documentToken, createdAt: now.toISOString(), expiresAt: expiresAt.toISOString() };
   }
 
   const verification: Verification = {
@@ -106,7 +110,13 @@ export async function startVerification(
     expiresAt: expiresAt.toISOString(),
   };
   try {
-    await deps.repo.create(verification, pending?.verificationId ?? null, deps.retentionDays);
+    await deps.repo.create(
+      verification,
+      pending?.verificationId ?? null,
+      deps.retentionDays,
+      // Abandonment: the sweep looks again once no webhook can be expected any more.
+      sessionDeadline(verification.expiresAt, document?.expiresAt).toISOString(),
+    );
   } catch (err) {
     if (!(err instanceof StartConflict)) throw err;
     // A concurrent start for the same client won; answer with its verification (our token is never used).

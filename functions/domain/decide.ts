@@ -73,7 +73,9 @@ export function decide(input: DecisionInput, policy: DecisionPolicy, now: Date):
   if (input.method === 'ADDITIONAL_STEP') {
     // iDenfy extracts nothing from an additional step: a person must look at it.
     const reasons: ReasonCode[] = ['ADDITIONAL_DOCUMENT_NEEDS_REVIEW'];
-    if (identity.overall === 'SUSPECTED') reasons.unshift('IDENTITY_SESSION_SUSPECTED');
+    if (identity.overall !== 'APPROVED') reasons.unshift('IDENTITY_SESSION_SUSPECTED');
+    const step = additionalStepReason(identity);
+    if (step) reasons.push(step);
     return { status: 'REQUIRES_REVIEW', reasons, report: emptyReport, checks: {} };
   }
 
@@ -140,6 +142,17 @@ export function decide(input: DecisionInput, policy: DecisionPolicy, now: Date):
   };
 
   return { status: worst, reasons: [...reasons], report, checks: publicChecks(docToDoc) };
+}
+
+/** iDenfy's verdict on the additional step: NOT_FOUND (or no step reported at all) and INVALID are named. */
+function additionalStepReason(identity: SessionResult): ReasonCode | undefined {
+  const status = identity.additionalStep?.status ?? null;
+  if (status === 'INVALID') return 'ADDITIONAL_DOCUMENT_INVALID';
+  if (status === 'NOT_FOUND') return 'ADDITIONAL_DOCUMENT_NOT_FOUND';
+  if (status === null && (identity.additionalStep?.steps.length ?? 0) === 0) {
+    return 'ADDITIONAL_DOCUMENT_NOT_FOUND';
+  }
+  return undefined;
 }
 
 function claimHas(claimed: PersonData, field: ComparedField): boolean {

@@ -23,6 +23,9 @@ export const REASON_CODES = [
   'DOCUMENT_TYPE_NOT_ALLOWED',
   'DOCUMENT_VALIDITY_EXPIRED',
   'ADDITIONAL_DOCUMENT_NEEDS_REVIEW',
+  // The additional step's own verdict (iDenfy's status.additionalSteps): nothing uploaded, or refused.
+  'ADDITIONAL_DOCUMENT_NOT_FOUND',
+  'ADDITIONAL_DOCUMENT_INVALID',
   'CLAIMED_DATA_MISMATCH',
   'MANUAL_REVIEW_APPROVED',
   'MANUAL_REVIEW_REJECTED',
@@ -71,6 +74,8 @@ export interface SessionResult {
   document: DocumentData;
   fraudTags: string[];
   mismatchTags: string[];
+  /** The additional step(s) of an ADDITIONAL_STEP session: iDenfy's verdict and the steps it reports. */
+  additionalStep?: { status: string | null; steps: string[] } | null;
   /** Increments with every accepted (new) result for this session. */
   resultVersion: number;
 }

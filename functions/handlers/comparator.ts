@@ -14,6 +14,7 @@ import { workMessageSchema } from '../shared/schemas';
 const repo = new DynamoVerificationRepository(new DynamoDBClient({}), env.tableName());
 const publisher = new EventBridgePublisher(new EventBridgeClient({}), env.eventBusName(), env.eventSource());
 const policy = env.policy();
+const noticeDays = env.expiringNoticeDays();
 
 async function processRecord(record: SQSRecord): Promise<void> {
   const { verificationId } = workMessageSchema.parse(JSON.parse(record.body));
@@ -25,6 +26,7 @@ async function processRecord(record: SQSRecord): Promise<void> {
       now: () => new Date(),
       // Per run, not per message: a redelivered message may race the run that timed out on it.
       runId: randomUUID(),
+      noticeDays,
     });
     logger.info('comparator', { verificationId, outcome });
   } catch (err) {

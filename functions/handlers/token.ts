@@ -1,14 +1,20 @@
 /**
- * Token Lambda: the client routes (start, status, continue) and health. Thin: parse, one use case, map.
+ * Token Lambda: the client routes (start, status, list, review, erase), the browser's continue link
+ * and health. Thin: parse, one use case, map.
  */
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { Context } from 'aws-lambda';
 import { DynamoVerificationRepository } from '../adapters/dynamo-repository';
+import { EventBridgePublisher } from '../adapters/eventbridge-publisher';
 import { IdenfyClient } from '../adapters/idenfy-client';
 import { loadSecrets } from '../adapters/secrets';
 import { continueVerification } from '../app/continue-verification';
-import { getVerification } from '../app/get-verification';
+import { eraseVerification } from '../app/erase-verification';
+import { getVerificationView } from '../app/get-verification';
+import { listVerifications } from '../app/list-verifications';
+import { reviewVerification } from '../app/review-verification';
 import { startVerification, startView } from '../app/start-verification';
 import { env } from '../shared/config';
 import { HttpError } from '../shared/errors';
@@ -23,11 +29,26 @@ import {
   redirect,
 } from '../shared/http';
 import { logFailure, logger } from '../shared/logger';
-import { startVerificationSchema } from '../shared/schemas';
+import { listQuerySchema, reviewSchema, startVerificationSchema } from '../shared/schemas';
 
 const dynamo = new DynamoDBClient({});
 const repo = new DynamoVerificationRepository(dynamo, env.tableName());
-const MAX_START_BODY_BYTES = 16 * 1024;
+const publisher = new EventBridgePublisher(new EventBridgeClient({}), env.eventBusName(), env.eventSource());
+const MAX_BODY_BYTES = 16 * 1024;
+
+function jsonBody(event: HttpEvent): unknown {
+  const body = rawBody(event);
+  if (body.length > MAX_BODY_BYTES) throw new HttpError(413, 'PAYLOAD_TOO_LARGE', '(body): too large');
+  return parseJsonBody(body);
+}
+
+/** Who called, as API Gateway's authorizer saw it (IAM principal or JWT subject), for the audit trail. */
+function caller(event: HttpEvent): string | null {
+  const auth = (event.requestContext as { authorizer?: Record<string, Record<string, unknown>> }).authorizer;
+  const iam = auth?.iam?.userArn;
+  const sub = (auth?.jwt?.claims as Record<string, unknown> | undefined)?.sub;
+  return typeof iam === 'string' ? iam : typeof sub === 'string' ? sub : null;
+}
 
 async function idenfyAndKeys() {
   const secrets = await loadSecrets(env.secretId());
@@ -46,10 +67,7 @@ async function route(event: HttpEvent): Promise<HttpResult> {
     case 'GET /health':
       return json(200, { status: 'ok' });
     case 'POST /verifications': {
-      const body = rawBody(event);
-      if (body.length > MAX_START_BODY_BYTES)
-        throw new HttpError(413, 'PAYLOAD_TOO_LARGE', '(body): too large');
-      const request = startVerificationSchema.parse(parseJsonBody(body));
+      const request = startVerificationSchema.parse(jsonBody(event));
       const { idenfy, continueLinkKey } = await idenfyAndKeys();
       const { created, verification } = await startVerification(
         request,
@@ -64,6 +82,7 @@ async function route(event: HttpEvent): Promise<HttpResult> {
           tokenExpirySeconds: env.tokenExpirySeconds(),
           retentionDays: env.retentionDays(),
           documentSessionMode: env.documentSessionMode(),
+          additionalSteps: env.additionalSteps(),
         },
       );
       logger.info(created ? 'verification started' : 'pending verification returned', {
@@ -71,8 +90,36 @@ async function route(event: HttpEvent): Promise<HttpResult> {
       });
       return json(created ? 201 : 200, startView(verification));
     }
+    case 'GET /verifications': {
+      const query = listQuerySchema.parse(event.queryStringParameters ?? {});
+      return json(200, await listVerifications({ ...query, limit: Number(query.limit) }, repo));
+    }
     case 'GET /verifications/{verificationId}':
-      return json(200, await getVerification(id ?? '', repo));
+      return json(200, await getVerificationView(id ?? '', repo));
+    case 'POST /verifications/{verificationId}/review': {
+      const review = reviewSchema.parse(jsonBody(event));
+      const view = await reviewVerification(id ?? '', review, {
+        repo,
+        publisher,
+        now: () => new Date(),
+        runId: randomUUID(),
+        noticeDays: env.expiringNoticeDays(),
+        retentionDays: env.retentionDays(),
+      });
+      logger.info('verification reviewed', { verificationId: id, status: view.status });
+      return json(200, view);
+    }
+    case 'DELETE /verifications/{verificationId}': {
+      const { idenfy } = await idenfyAndKeys();
+      const answer = await eraseVerification(id ?? '', caller(event), {
+        repo,
+        idenfy,
+        now: () => new Date(),
+        retentionDays: env.retentionDays(),
+      });
+      logger.info('verification erased', { verificationId: id, pending: answer.erasure?.pending });
+      return json(202, answer);
+    }
     case 'GET /verifications/{verificationId}/continue': {
       const { idenfy, continueLinkKey } = await idenfyAndKeys();
       const location = await continueVerification(

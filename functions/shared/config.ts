@@ -51,4 +51,16 @@ export const env = {
   /** Optional allow-list of iDenfy's source addresses (IPs or CIDRs, comma-separated; iDenfy's support gives them). */
   webhookAllowedIps: () => list('WEBHOOK_ALLOWED_IPS', []),
   policy: (): DecisionPolicy => parsePolicy(process.env.DECISION_POLICY),
+  /** Days before a verified second document's expiry to publish `Verification Document Expiring`. */
+  expiringNoticeDays: () => integer('EXPIRING_NOTICE_DAYS', 30),
+  /** iDenfy's additionalSteps object for ADDITIONAL_STEP sessions (JSON); the account default when unset. */
+  additionalSteps: (): Record<string, unknown> | undefined => {
+    const raw = process.env.ADDITIONAL_STEPS;
+    if (!raw) return undefined;
+    const value: unknown = JSON.parse(raw);
+    if (!value || typeof value !== 'object' || Array.isArray(value)) {
+      throw new Error('Environment variable ADDITIONAL_STEPS must be a JSON object');
+    }
+    return value as Record<string, unknown>;
+  },
 };

@@ -1,5 +1,6 @@
 /** Input contracts: the start request (strict) and iDenfy's webhook (tolerant). */
 
+import { REVIEW_DECISIONS } from '../domain/lifecycle';
 import { parseIsoDate } from '../domain/normalise';
 import { METHODS } from '../domain/types';
 import { z } from './zod';
@@ -72,10 +73,12 @@ const url = z.string().check(
   }, 'must be an absolute http(s) URL'),
 );
 
+const clientId = z
+  .string({ error: 'is required and must be a string' })
+  .check(z.regex(/^[\x21-\x7E]{1,100}$/, 'must be 1-100 printable ASCII characters without spaces'));
+
 export const startVerificationSchema = z.strictObject({
-  clientId: z
-    .string({ error: 'is required and must be a string' })
-    .check(z.regex(/^[\x21-\x7E]{1,100}$/, 'must be 1-100 printable ASCII characters without spaces')),
+  clientId,
   firstName: z.optional(name),
   lastName: z.optional(name),
   dateOfBirth: z.optional(
@@ -95,6 +98,36 @@ export const startVerificationSchema = z.strictObject({
   ),
 });
 export type StartVerificationRequest = z.infer<typeof startVerificationSchema>;
+
+/** Free text a person typed: well-formed, no control characters but line breaks and tabs. */
+const freeText = (max: number) =>
+  z.string().check(
+    z.maxLength(max, `must be at most ${max} characters`),
+    z.refine(
+      (v) => v.isWellFormed() && !/[\p{Cc}]/u.test(v.replace(/[\n\r\t]/g, '')),
+      'must be well-formed text without control characters',
+    ),
+  );
+
+export const reviewSchema = z.strictObject({
+  decision: z.enum(REVIEW_DECISIONS, { error: 'must be APPROVE or REJECT' }),
+  reviewer: z
+    .string({ error: 'is required and must be a string' })
+    .check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(200, 'must be at most 200 characters'))
+    .check(z.refine((v) => v.isWellFormed() && !/\p{Cc}/u.test(v), 'must not contain control characters')),
+  note: z.optional(freeText(2000)),
+});
+export type ReviewBody = z.infer<typeof reviewSchema>;
+
+/** GET /verifications query: the client, a page size and the cursor of the previous page. */
+export const listQuerySchema = z.strictObject({
+  clientId,
+  limit: z._default(
+    z.string().check(z.regex(/^(?:[1-9]\d?|100)$/, 'must be a whole number from 1 to 100')),
+    '20',
+  ),
+  cursor: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,2000}$/, 'not a cursor of this list'))),
+});
 
 /** Text we can store and compare: well-formed Unicode (no lone surrogates), no control characters. */
 const storable = (max: number) =>
@@ -126,6 +159,8 @@ export const webhookSchema = z.looseObject({
     manualFace: looseString,
     additionalSteps: looseString,
   }),
+  /** Step name → type (UPLOAD/COMPARE/EXTRACT) for sessions with additional steps (API-FACTS §6). */
+  additionalSteps: z.catch(z.nullish(z.record(z.string(), z.unknown())), null),
   data: z.catch(
     z.nullish(
       z.looseObject({

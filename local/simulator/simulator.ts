@@ -88,6 +88,10 @@ class ApiError extends Error {
 
 export class IdenfySimulator {
   readonly sessions = new Map<string, SimSession>();
+  /** Calls to iDenfy's API by path (tests count /api/v2/status: iDenfy forbids routine polling). */
+  readonly calls: Record<string, number> = {};
+  /** /api/v2/status calls per scanRef. */
+  readonly statusCalls = new Map<string, number>();
   private readonly faults: Fault[] = [];
   private server?: Server;
   private baseUrl = '';
@@ -140,12 +144,15 @@ export class IdenfySimulator {
 
   reset(): void {
     this.sessions.clear();
+    for (const k of Object.keys(this.calls)) delete this.calls[k];
+    this.statusCalls.clear();
     this.faults.length = 0;
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://simulator');
     const body = await readBody(req);
+    if (url.pathname.startsWith('/api/')) this.calls[url.pathname] = (this.calls[url.pathname] ?? 0) + 1;
     const fault = this.faults.find((f) => f.path === url.pathname && f.remaining > 0);
     if (fault) {
       fault.remaining -= 1;
@@ -300,7 +307,9 @@ export class IdenfySimulator {
   }
 
   private status(input: Record<string, unknown>) {
-    const session = this.sessions.get(String(input.scanRef ?? ''));
+    const scanRef = String(input.scanRef ?? '');
+    this.statusCalls.set(scanRef, (this.statusCalls.get(scanRef) ?? 0) + 1);
+    const session = this.sessions.get(scanRef);
     if (!session) throw new ApiError(404, 'NOT_FOUND', 'Verification not found.');
     const last = session.webhooks.at(-1);
     return {

@@ -8,7 +8,10 @@ export interface CompleteRequest {
   manualReview?: boolean;
   fraudTags?: string[];
   mismatchTags?: string[];
+  /** Step name → type; defaults to the steps of the token's `additionalSteps` configuration. */
   additionalSteps?: Record<string, string>;
+  /** iDenfy's verdict on the step(s) (`status.additionalSteps`); VALID when the session has steps. */
+  additionalStepStatus?: 'VALID' | 'INVALID' | 'NOT_FOUND';
   /** false: record the result but hold its webhook back until /deliver (default true). */
   deliver?: boolean;
 }
@@ -82,8 +85,28 @@ export function defaultData(session: SimSession): Record<string, unknown> {
   };
 }
 
+/** Step name → type from a token's additionalSteps (`{country: {docType: {STEP: {type}}}}`, API-FACTS §6). */
+export function configuredSteps(config: unknown): Record<string, string> | undefined {
+  if (!config || typeof config !== 'object') return undefined;
+  const steps: Record<string, string> = {};
+  for (const byDocType of Object.values(config as Record<string, unknown>)) {
+    if (!byDocType || typeof byDocType !== 'object') continue;
+    for (const byStep of Object.values(byDocType as Record<string, unknown>)) {
+      if (!byStep || typeof byStep !== 'object') continue;
+      for (const [name, step] of Object.entries(byStep as Record<string, { type?: unknown }>)) {
+        steps[name] = typeof step?.type === 'string' ? step.type : 'UPLOAD';
+      }
+    }
+  }
+  return Object.keys(steps).length > 0 ? steps : undefined;
+}
+
 export function buildWebhook(session: SimSession, req: CompleteRequest, final: boolean, manual: boolean) {
   const overall = req.overall ?? 'APPROVED';
+  const steps = req.additionalSteps ?? configuredSteps(session.request.additionalSteps);
+  const stepStatus = req.additionalStepStatus ?? (steps ? 'VALID' : null);
+  // Nothing uploaded: no file under the step's key.
+  const uploaded = stepStatus === 'NOT_FOUND' ? [] : Object.keys(steps ?? {});
   const expired = overall === 'EXPIRED';
   const now = Math.floor(Date.now() / 1000);
   const data = expired ? nullData(defaultData(session)) : { ...defaultData(session), ...(req.data ?? {}) };
@@ -100,7 +123,7 @@ export function buildWebhook(session: SimSession, req: CompleteRequest, final: b
       manualFace: manual ? FACE[overall] : null,
       autoDocument: DOC[overall],
       manualDocument: manual ? DOC[overall] : null,
-      additionalSteps: req.additionalSteps ? 'VALID' : null,
+      additionalSteps: expiredOr(overall, stepStatus),
     },
     data,
     fileUrls: expired
@@ -110,10 +133,7 @@ export function buildWebhook(session: SimSession, req: CompleteRequest, final: b
           BACK: `https://simulator.invalid/files/${session.scanRef}/BACK.png`,
           FACE: `https://simulator.invalid/files/${session.scanRef}/FACE.png`,
           ...Object.fromEntries(
-            Object.keys(req.additionalSteps ?? {}).map((k) => [
-              k,
-              `https://simulator.invalid/files/${session.scanRef}/${k}.png`,
-            ]),
+            uploaded.map((k) => [k, `https://simulator.invalid/files/${session.scanRef}/${k}.png`]),
           ),
         },
     additionalStepPdfUrls: {},
@@ -134,8 +154,12 @@ export function buildWebhook(session: SimSession, req: CompleteRequest, final: b
     gdcMatch: null,
     manualAddress: null,
     manualAddressMatch: false,
-    additionalSteps: req.additionalSteps ?? null,
+    additionalSteps: steps ?? null,
   };
+}
+
+function expiredOr<T>(overall: string, value: T): T | null {
+  return overall === 'EXPIRED' ? null : value;
 }
 
 function nullData(data: Record<string, unknown>): Record<string, unknown> {

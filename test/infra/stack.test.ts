@@ -50,7 +50,7 @@ function resources(type: string): [string, any][] {
 }
 
 /** Every IAM action granted to the role of a function, by the function's construct id. */
-function actionsOf(fn: 'Token' | 'Webhook' | 'Comparator'): string[] {
+function actionsOf(fn: 'Token' | 'Webhook' | 'Comparator' | 'Sweeper'): string[] {
   const [roleId] =
     resources('AWS::IAM::Role').find(([id]) => id.startsWith(`${fn}FunctionServiceRole`)) ?? [];
   const actions: string[] = [];
@@ -111,7 +111,7 @@ describe('cfn-lint', () => {
 describe('functions', () => {
   it('are Node.js 22 on arm64, bundled (not inline), with JSON logs', () => {
     const fns = resources('AWS::Lambda::Function');
-    expect(fns).toHaveLength(3);
+    expect(fns).toHaveLength(4);
     for (const [, fn] of fns) {
       expect(fn.Properties.Runtime).toBe('nodejs22.x');
       expect(fn.Properties.Architectures).toEqual(['arm64']);
@@ -134,7 +134,10 @@ describe('functions', () => {
 describe('HTTP API', () => {
   it.each([
     ['POST /verifications', 'AWS_IAM'],
+    ['GET /verifications', 'AWS_IAM'],
     ['GET /verifications/{verificationId}', 'AWS_IAM'],
+    ['POST /verifications/{verificationId}/review', 'AWS_IAM'],
+    ['DELETE /verifications/{verificationId}', 'AWS_IAM'],
     ['GET /verifications/{verificationId}/continue', 'NONE'],
     ['POST /webhooks/idenfy', 'NONE'],
     ['GET /health', 'NONE'],
@@ -145,14 +148,17 @@ describe('HTTP API', () => {
     });
   });
 
-  it('serves exactly the routes of DESIGN §2 that exist so far', () => {
+  it('serves exactly the routes of DESIGN §2', () => {
     const keys = resources('AWS::ApiGatewayV2::Route')
       .map(([, r]) => r.Properties.RouteKey)
       .sort();
     expect(keys).toEqual(
       [
         'GET /health',
+        'GET /verifications',
         'GET /verifications/{verificationId}',
+        'POST /verifications/{verificationId}/review',
+        'DELETE /verifications/{verificationId}',
         'GET /verifications/{verificationId}/continue',
         'POST /verifications',
         'POST /webhooks/idenfy',
@@ -171,13 +177,38 @@ describe('HTTP API', () => {
 });
 
 describe('data and messaging', () => {
-  it('table: encrypted, point-in-time recovery, TTL, client index', () => {
+  it('table: encrypted, point-in-time recovery, TTL, client index, sparse keys-only sweep index', () => {
     s.template.hasResourceProperties('AWS::DynamoDB::Table', {
       SSESpecification: { SSEEnabled: true },
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
       BillingMode: 'PAY_PER_REQUEST',
-      GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'byClient' })],
+      GlobalSecondaryIndexes: [
+        Match.objectLike({ IndexName: 'byClient' }),
+        Match.objectLike({
+          IndexName: 'bySweep',
+          KeySchema: [
+            { AttributeName: 'sweepPk', KeyType: 'HASH' },
+            { AttributeName: 'sweepAt', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
+        }),
+      ],
+    });
+  });
+
+  it('a scheduled rule runs the sweeper every 5 minutes (no polling loops), with retries', () => {
+    const [sweeperId] =
+      resources('AWS::Lambda::Function').find(([id]) => id.startsWith('SweeperFunction')) ?? [];
+    s.template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(5 minutes)',
+      State: 'ENABLED',
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [sweeperId, 'Arn'] },
+          RetryPolicy: { MaximumRetryAttempts: 2 },
+        }),
+      ],
     });
   });
 
@@ -248,7 +279,7 @@ describe('data and messaging', () => {
 });
 
 describe('configuration', () => {
-  it('passes a configured decision policy to the comparator only', () => {
+  it('passes a configured decision policy to the deciders only (comparator and sweeper)', () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
     const stack = new MultidocStack(app, 'Configured', {
       config: { ...DEFAULT_CONFIG, decisionPolicy: '{"policyVersion":"acme-1","onMismatch":"REJECTED"}' },
@@ -265,7 +296,10 @@ describe('configuration', () => {
     const withPolicy = Object.values(t.findResources('AWS::Lambda::Function')).filter(
       (r) => r.Properties.Environment.Variables.DECISION_POLICY,
     );
-    expect(withPolicy).toHaveLength(1);
+    expect(withPolicy.map((r) => r.Properties.Description).sort()).toEqual([
+      expect.stringContaining('Compares'),
+      expect.stringContaining('Scheduled'),
+    ]);
   });
 });
 
@@ -291,7 +325,10 @@ describe('client authorization options', () => {
     ]);
     expect(Object.fromEntries(routes)).toEqual({
       'POST /verifications': 'JWT',
+      'GET /verifications': 'JWT',
       'GET /verifications/{verificationId}': 'JWT',
+      'POST /verifications/{verificationId}/review': 'JWT',
+      'DELETE /verifications/{verificationId}': 'JWT',
       'GET /verifications/{verificationId}/continue': 'NONE',
       'GET /health': 'NONE',
       'POST /webhooks/idenfy': 'NONE',
@@ -312,10 +349,26 @@ describe('client authorization options', () => {
 });
 
 describe('least privilege', () => {
-  it('token: table and secret, no queue, no bus', () => {
+  it('token: table, secret and PutEvents (reviews), no queue', () => {
     const a = actionsOf('Token');
-    expect(a).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'secretsmanager:GetSecretValue']));
-    expect(a.filter((x) => x.startsWith('sqs:') || x.startsWith('events:'))).toEqual([]);
+    expect(a).toEqual(
+      expect.arrayContaining(['dynamodb:PutItem', 'secretsmanager:GetSecretValue', 'events:PutEvents']),
+    );
+    expect(a.filter((x) => x.startsWith('sqs:'))).toEqual([]);
+  });
+
+  it('sweeper: table, its index, secret and PutEvents; no queue', () => {
+    const a = actionsOf('Sweeper');
+    expect(a).toEqual(
+      expect.arrayContaining([
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+        'secretsmanager:GetSecretValue',
+        'events:PutEvents',
+      ]),
+    );
+    expect(a.filter((x) => x.startsWith('sqs:'))).toEqual([]);
+    expect(JSON.stringify(s.json.Resources)).toContain('/index/bySweep');
   });
 
   it('webhook: reads and updates the table, sends to the queue, reads the secret; cannot PutEvents', () => {
@@ -333,7 +386,7 @@ describe('least privilege', () => {
   });
 
   it('no function may scan, delete or use wildcards on the table', () => {
-    for (const fn of ['Token', 'Webhook', 'Comparator'] as const) {
+    for (const fn of ['Token', 'Webhook', 'Comparator', 'Sweeper'] as const) {
       const a = actionsOf(fn);
       expect(a.filter((x) => /dynamodb:(\*|Scan|DeleteItem|BatchWriteItem)/.test(x))).toEqual([]);
     }

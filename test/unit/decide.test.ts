@@ -174,14 +174,43 @@ describe('decide (DESIGN §3)', () => {
     expect(d?.report.pairs['claim~document']?.lastName?.verdict).toBe('MATCH');
   });
 
-  it('ADDITIONAL_STEP: an approved identity needs a person to look at the upload', () => {
-    const d = decide(
-      input(result('IDENTITY'), undefined, { method: 'ADDITIONAL_STEP' }),
-      DEFAULT_POLICY,
-      NOW,
-    );
-    expect(d?.status).toBe('REQUIRES_REVIEW');
-    expect(d?.reasons).toEqual(['ADDITIONAL_DOCUMENT_NEEDS_REVIEW']);
+  describe('ADDITIONAL_STEP', () => {
+    const step = (status: string | null, steps = ['RESIDENCE_PERMIT']) =>
+      result('IDENTITY', { additionalStep: { status, steps } });
+    const additional = (identity: SessionResult) =>
+      decide(input(identity, undefined, { method: 'ADDITIONAL_STEP' }), DEFAULT_POLICY, NOW);
+
+    it('an approved identity with a valid upload needs a person to look at it', () => {
+      const d = additional(step('VALID'));
+      expect(d?.status).toBe('REQUIRES_REVIEW');
+      expect(d?.reasons).toEqual(['ADDITIONAL_DOCUMENT_NEEDS_REVIEW']);
+    });
+
+    it.each([
+      ['NOT_FOUND', ['RESIDENCE_PERMIT'], 'ADDITIONAL_DOCUMENT_NOT_FOUND'],
+      ['INVALID', ['RESIDENCE_PERMIT'], 'ADDITIONAL_DOCUMENT_INVALID'],
+      [null, [], 'ADDITIONAL_DOCUMENT_NOT_FOUND'],
+    ])('names the step verdict %s (steps %j) as %s', (status, steps, reason) => {
+      const d = additional(step(status, steps));
+      expect(d?.status).toBe('REQUIRES_REVIEW');
+      expect(d?.reasons).toEqual(['ADDITIONAL_DOCUMENT_NEEDS_REVIEW', reason]);
+    });
+
+    it('a session without any step information is named NOT_FOUND too', () => {
+      expect(additional(result('IDENTITY'))?.reasons).toContain('ADDITIONAL_DOCUMENT_NOT_FOUND');
+    });
+
+    it('a denied identity is REJECTED whatever the step says; a suspected one is named', () => {
+      expect(additional(step('VALID'))?.status).toBe('REQUIRES_REVIEW');
+      const denied = additional(
+        result('IDENTITY', { overall: 'DENIED', additionalStep: { status: 'VALID', steps: [] } }),
+      );
+      expect(denied).toMatchObject({ status: 'REJECTED', reasons: ['IDENTITY_SESSION_DENIED'] });
+      const suspected = additional(
+        result('IDENTITY', { overall: 'SUSPECTED', additionalStep: { status: 'VALID', steps: ['X'] } }),
+      );
+      expect(suspected?.reasons).toEqual(['IDENTITY_SESSION_SUSPECTED', 'ADDITIONAL_DOCUMENT_NEEDS_REVIEW']);
+    });
   });
 
   it('policy as data: a mismatch can be configured to reject', () => {

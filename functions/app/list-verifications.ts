@@ -1,0 +1,38 @@
+/** Use case: a client's verifications, newest first, a page at a time (DESIGN §2). */
+import { HttpError } from '../shared/errors';
+import { summary } from './get-verification';
+import { InvalidCursor, type VerificationRepository } from './model';
+
+export interface ListRequest {
+  clientId: string;
+  limit: number;
+  cursor?: string;
+}
+
+export async function listVerifications(req: ListRequest, repo: VerificationRepository) {
+  try {
+    const page = await repo.listByClient(req.clientId, req.limit, decodeCursor(req.cursor));
+    return { items: page.items.map(summary), nextCursor: page.next ? encodeCursor(page.next) : null };
+  } catch (err) {
+    if (err instanceof InvalidCursor) throw badCursor();
+    throw err;
+  }
+}
+
+const badCursor = () => new HttpError(400, 'VALIDATION_ERROR', 'cursor: not a cursor of this list');
+
+/** Opaque to clients: the storage position, base64url JSON. The repository checks it belongs to the list. */
+function encodeCursor(position: Record<string, unknown>): string {
+  return Buffer.from(JSON.stringify(position)).toString('base64url');
+}
+
+function decodeCursor(cursor: string | undefined): Record<string, unknown> | undefined {
+  if (cursor === undefined) return undefined;
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // fall through
+  }
+  throw badCursor();
+}

@@ -1,0 +1,77 @@
+/** Use case: a person decides a verification that needs review (DESIGN §2–§3). Audited, published once. */
+import { OUTBOX_RETRY_MS, type ReviewDecision, reviewTransition } from '../domain/lifecycle';
+import { HttpError, notFound } from '../shared/errors';
+import { eventSessions, type FinaliseDeps, publishOutbox } from './finalise-verification';
+import { getVerificationView } from './get-verification';
+import type { AuditEntry, OutboxEvent } from './model';
+import { VersionConflict } from './model';
+
+export interface ReviewRequest {
+  decision: ReviewDecision;
+  reviewer: string;
+  note?: string;
+}
+
+export type ReviewDeps = Pick<FinaliseDeps, 'repo' | 'publisher' | 'now' | 'runId' | 'noticeDays'> & {
+  retentionDays: number;
+};
+
+const notReviewable = (status: string) =>
+  new HttpError(409, 'INVALID_STATE', `status is ${status}: only REQUIRES_REVIEW can be reviewed`);
+
+export async function reviewVerification(verificationId: string, req: ReviewRequest, deps: ReviewDeps) {
+  const snapshot = await deps.repo.snapshot(verificationId);
+  if (!snapshot) throw notFound('verification');
+  const { verification: v, results } = snapshot;
+  const to = reviewTransition(v.status, req.decision, v.reasons);
+  if (!to) throw notReviewable(v.status);
+
+  const at = deps.now().toISOString();
+  const version = v.version + 1;
+  const eventId = `${v.verificationId}#${version}`;
+  const outbox: OutboxEvent = {
+    eventId,
+    detailType: 'Verification Reviewed',
+    version,
+    detail: {
+      schemaVersion: 1,
+      eventId,
+      verificationId: v.verificationId,
+      clientId: v.clientId,
+      method: v.method,
+      status: to.status,
+      previousStatus: v.status,
+      reasons: to.reasons,
+      sessions: eventSessions(v, results),
+      checks: v.checks ?? {},
+      review: { decision: req.decision, reviewedAt: at },
+      decidedAt: v.decidedAt ?? at,
+    },
+  };
+  const audit: AuditEntry = {
+    at,
+    action: 'REVIEWED',
+    by: req.reviewer,
+    from: { status: v.status, reasons: v.reasons },
+    to,
+    note: req.note ?? null,
+  };
+  let saved: Awaited<ReturnType<typeof deps.repo.saveReview>>;
+  try {
+    saved = await deps.repo.saveReview(
+      verificationId,
+      v.version,
+      { ...to, updatedAt: at, outbox, sweepAt: new Date(Date.parse(at) + OUTBOX_RETRY_MS).toISOString() },
+      audit,
+      deps.retentionDays,
+    );
+  } catch (err) {
+    if (!(err instanceof VersionConflict)) throw err;
+    // A concurrent review (or decision) won: say what it is now.
+    const now = await deps.repo.get(verificationId);
+    throw notReviewable(now?.status ?? v.status);
+  }
+  // The review stands even if the publish fails now: the sweep retries the outbox.
+  await publishOutbox(saved, deps).catch(() => false);
+  return getVerificationView(verificationId, deps.repo);
+}

@@ -1,0 +1,90 @@
+/** The contract files agree with the code: routes, statuses, reasons; and they can reject a bad body. */
+import { REVIEW_DECISIONS } from '../../functions/domain/lifecycle';
+import { METHODS, REASON_CODES, STATUSES } from '../../functions/domain/types';
+import { ROUTES } from '../../lib/multidoc-stack';
+import { eventProblems, eventSchemas, openapi, responseProblems } from '../support/contracts';
+
+describe('contracts/openapi.yaml', () => {
+  it('is OpenAPI 3.1 and describes exactly the routes the stack serves', () => {
+    expect(openapi.openapi).toBe('3.1.0');
+    const described = Object.entries(openapi.paths as Record<string, Record<string, unknown>>)
+      .flatMap(([path, ops]) =>
+        Object.keys(ops)
+          .filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m))
+          .map((m) => `${m.toUpperCase()} ${path}`),
+      )
+      .sort();
+    const served = Object.values(ROUTES)
+      .flat()
+      .map((r) => `${r.method} ${r.path}`)
+      .sort();
+    expect(described).toEqual(served);
+  });
+
+  it('uses the domain’s statuses, methods, reasons and review decisions', () => {
+    const s = openapi.components.schemas;
+    expect(s.Status.enum).toEqual([...STATUSES]);
+    expect(s.Method.enum).toEqual([...METHODS]);
+    expect(s.Reason.enum).toEqual([...REASON_CODES]);
+    expect(s.ReviewRequest.properties.decision.enum).toEqual([...REVIEW_DECISIONS]);
+  });
+
+  it('rejects a response that breaks it (the validation can fail)', () => {
+    const good = {
+      verificationId: 'v',
+      clientId: 'c',
+      method: 'TWO_SESSIONS',
+      status: 'PENDING',
+      redirectUrl: 'https://x.example/r',
+      expiresAt: '2026-01-01T00:00:00.000Z',
+    };
+    expect(responseProblems('POST', '/verifications', 201, good)).toEqual([]);
+    expect(responseProblems('POST', '/verifications', 201, { ...good, status: 'DONE' })).not.toEqual([]);
+    expect(responseProblems('POST', '/verifications', 201, { ...good, firstName: 'JOHN' })).not.toEqual([]);
+    expect(responseProblems('GET', '/verifications', 400, { error: { code: 'X' } })).not.toEqual([]);
+  });
+});
+
+describe('contracts/events', () => {
+  it('has a schema for each detail-type of DESIGN §4, with the domain’s reasons', () => {
+    const types = Object.values(eventSchemas)
+      .map((s) => s['x-detail-type'])
+      .filter(Boolean)
+      .sort();
+    expect(types).toEqual([
+      'Verification Document Expiring',
+      'Verification Finalized',
+      'Verification Reviewed',
+    ]);
+    const common = eventSchemas['common.schema.json'] as { $defs: Record<string, { enum: string[] }> };
+    expect(common.$defs.reason?.enum).toEqual([...REASON_CODES]);
+    expect(common.$defs.status?.enum).toEqual([...STATUSES]);
+  });
+
+  it('rejects an event that carries personal data or misses a field', () => {
+    const detail = {
+      schemaVersion: 1,
+      eventId: 'v1#1',
+      verificationId: 'v1',
+      clientId: 'c',
+      method: 'TWO_SESSIONS',
+      status: 'VERIFIED',
+      previousStatus: 'PENDING',
+      reasons: [],
+      policyVersion: 'p',
+      sessions: { identity: { scanRef: 's', overall: 'APPROVED' }, document: null },
+      checks: { firstName: { verdict: 'MATCH', score: 1 } },
+      decidedAt: '2026-01-01T00:00:00.000Z',
+    };
+    const event = (d: unknown) => ({ 'detail-type': 'Verification Finalized', detail: d });
+    expect(eventProblems(event(detail))).toEqual([]);
+    expect(eventProblems(event({ ...detail, firstName: 'JOHN' }))).not.toEqual([]);
+    expect(
+      eventProblems(
+        event({ ...detail, checks: { firstName: { verdict: 'MATCH', score: 1, compared: ['A', 'A'] } } }),
+      ),
+    ).not.toEqual([]);
+    const { decidedAt: _d, ...missing } = detail;
+    expect(eventProblems(event(missing))).not.toEqual([]);
+  });
+});
