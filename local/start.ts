@@ -65,6 +65,9 @@ async function main(): Promise<void> {
       defaultSuccessUrl: `http://127.0.0.1:${apiPort}/?result=success`,
       defaultErrorUrl: `http://127.0.0.1:${apiPort}/?result=error`,
       defaultUnverifiedUrl: `http://127.0.0.1:${apiPort}/?result=unverified`,
+      ...(process.env.SWEEP_INTERVAL_MINUTES
+        ? { sweepIntervalMinutes: Number(process.env.SWEEP_INTERVAL_MINUTES) }
+        : {}),
     },
     visibilityTimeoutSeconds: Number(process.env.LOCAL_VISIBILITY_TIMEOUT ?? 5),
     onEvent: (e) => {
@@ -83,6 +86,9 @@ async function main(): Promise<void> {
     `API:              ${system.apiUrl}   (GET /health; open it in a browser to try a verification)`,
   );
   console.log(`Events:           ${eventsFile}`);
+  for (const sch of system.schedules) {
+    console.log(`Schedule:         ${sch.handlerName} ${sch.expression} (SWEEP_INTERVAL_MINUTES to change)`);
+  }
   console.log(`Ready in ${((Date.now() - started) / 1000).toFixed(1)} s. Ctrl-C stops everything.`);
 }
 
