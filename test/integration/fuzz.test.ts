@@ -261,3 +261,58 @@ it(`start requests: ${Math.ceil(CASES / 5)} generated bodies, never a 5xx, a ver
   expect((await countVerifications()) - before).toBe(statuses.get(201) ?? 0);
   expect(statuses.get(400)).toBeGreaterThan(0);
 });
+
+const reviewCase = fc.oneof(
+  fc.jsonValue({ maxDepth: 3 }).map((v) => Buffer.from(JSON.stringify(v) ?? 'null')),
+  fc
+    .tuple(fc.constantFrom('decision', 'reviewer', 'note', 'status', 'extra'), nasty)
+    .map(([key, value]) =>
+      Buffer.from(JSON.stringify({ decision: 'APPROVE', reviewer: 'fuzz', [key]: value }) ?? 'null'),
+    ),
+  fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b)),
+  fc.constant(Buffer.alloc(20 * 1024, 0x20)),
+);
+
+it(`reviews and list queries: ${Math.ceil(CASES / 10)} each, never a 5xx, nothing written`, async () => {
+  const token = system.handlers.token as unknown as Handler;
+  const route = 'POST /verifications/{verificationId}/review';
+  const statuses = new Map<number, number>();
+  for (const body of fc.sample(reviewCase, { numRuns: Math.ceil(CASES / 10), seed: SEED + 2 })) {
+    const event = { ...apiEvent(route, body, {}), pathParameters: { verificationId: knownVerificationId } };
+    const res = await token(event);
+    const status = res.statusCode ?? 0;
+    statuses.set(status, (statuses.get(status) ?? 0) + 1);
+    // The target is PENDING: a well-formed review is a 409, anything else a precise 4xx.
+    expect([400, 409, 413]).toContain(status);
+    if (status === 400) expect(JSON.parse(String(res.body)).error.message).toMatch(/^[\w.()[\]]+: |\(body\)/);
+  }
+  const known = await dynamo.send(
+    new GetItemCommand({
+      TableName: process.env.TABLE_NAME,
+      Key: { pk: { S: `V#${knownVerificationId}` }, sk: { S: 'VERIFICATION' } },
+      ConsistentRead: true,
+    }),
+  );
+  expect(known.Item?.status?.S).toBe('PENDING');
+  expect(known.Item?.version?.N).toBe('0');
+  for (const s of [400, 409]) expect(statuses.get(s)).toBeGreaterThan(0);
+
+  const queries = fc.sample(
+    fc.dictionary(fc.constantFrom('clientId', 'limit', 'cursor', 'extra'), fc.string({ maxLength: 300 }), {
+      maxKeys: 4,
+    }),
+    { numRuns: Math.ceil(CASES / 10), seed: SEED + 3 },
+  );
+  const listStatuses = new Map<number, number>();
+  for (const query of queries) {
+    const event = { ...apiEvent('GET /verifications', Buffer.alloc(0), {}), queryStringParameters: query };
+    const res = await token(event);
+    const status = res.statusCode ?? 0;
+    listStatuses.set(status, (listStatuses.get(status) ?? 0) + 1);
+    expect([200, 400]).toContain(status);
+  }
+  console.info(
+    `review fuzz statuses ${JSON.stringify(Object.fromEntries(statuses))}; list ${JSON.stringify(Object.fromEntries(listStatuses))}`,
+  );
+  expect(listStatuses.get(400)).toBeGreaterThan(0);
+});

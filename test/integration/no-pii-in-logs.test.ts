@@ -82,8 +82,28 @@ async function journey(
 }
 
 it('logs ids, statuses and error codes, never the person', async () => {
-  await journey('pii-verified', {});
-  await journey('pii-mismatch', { docLastName: 'MOZARTOWSKA', docDob: '1956-01-28' });
+  const verified = await journey('pii-verified', {});
+  const mismatch = await journey('pii-mismatch', { docLastName: 'MOZARTOWSKA', docDob: '1956-01-28' });
+  // The lifecycle: a review whose note names the person, an erasure, the sweep.
+  const reviewed = await http('POST', `${system.apiUrl}/verifications/${mismatch.verificationId}/review`, {
+    decision: 'REJECT',
+    reviewer: 'alice',
+    note: `Surname MOZARTOWSKI vs MOZARTOWSKA, document ${DOC_NUMBER}`,
+  });
+  expect(reviewed.status).toBe(200);
+  expect((await http('DELETE', `${system.apiUrl}/verifications/${verified.verificationId}`)).status).toBe(
+    202,
+  );
+  expect((await http('DELETE', `${system.apiUrl}/verifications/${mismatch.verificationId}`)).status).toBe(
+    202,
+  );
+  const badReview = await http('POST', `${system.apiUrl}/verifications/${mismatch.verificationId}/review`, {
+    decision: 'APPROVE',
+    reviewer: 'WOLFGANG\u0000',
+  });
+  expect(badReview.status).toBe(400);
+  const sweeper = system.schedules.find((x) => x.handlerName === 'sweeper');
+  await sweeper?.fire(new Date(Date.now() + 3 * 3600_000));
   const { verificationId, identity } = await journey('pii-denied', {}, 'DENIED');
 
   // Rejected input that carries the person: a bad signature, a malformed body, a bad start request.
@@ -118,6 +138,9 @@ it('logs ids, statuses and error codes, never the person', async () => {
   expect(lines.some((l) => l.includes('"verification started"'))).toBe(true);
   expect(lines.some((l) => l.includes('"webhook"'))).toBe(true);
   expect(lines.some((l) => l.includes('"comparator"'))).toBe(true);
+  expect(lines.some((l) => l.includes('"verification reviewed"'))).toBe(true);
+  expect(lines.some((l) => l.includes('"verification erased"'))).toBe(true);
+  expect(lines.some((l) => l.includes('"sweep"'))).toBe(true);
   const hits = lines.filter((l) => NEEDLES.some((n) => l.toUpperCase().includes(n)));
   expect(hits).toEqual([]);
 });
