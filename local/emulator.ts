@@ -1,6 +1,7 @@
 /** The embedded AWS emulator: moto in server mode as a child process, bound to 127.0.0.1 only. */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 
 export interface Emulator {
   endpoint: string;
@@ -50,19 +51,11 @@ export async function waitForHttp(
   throw new Error(`${url} did not answer within ${timeoutMs} ms`);
 }
 
-/**
- * `python3 -m moto.server -H 127.0.0.1 -p PORT`, wrapped so that moto exits when our stdin pipe
- * closes: no orphan even when this process is killed without a chance to clean up.
- */
-const MOTO_WRAPPER = [
-  'import os, sys, threading',
-  'from moto.server import main',
-  'threading.Thread(target=lambda: (sys.stdin.read(), os._exit(0)), daemon=True).start()',
-  'main(sys.argv[1:])',
-].join('\n');
+/** moto's server with an exit-on-stdin-close watchdog and item-level transaction rollback (see the file). */
+const MOTO_SERVER = join(__dirname, 'moto_server.py');
 
 export async function startMoto(port: number, python = process.env.PYTHON || 'python3'): Promise<Emulator> {
-  const child = spawn(python, ['-c', MOTO_WRAPPER, '-H', '127.0.0.1', '-p', String(port)], {
+  const child = spawn(python, [MOTO_SERVER, '-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['pipe', 'ignore', 'pipe'],
     // Its own process group: a terminal's Ctrl-C reaches us, and we stop moto after the pollers.
     detached: true,

@@ -1,0 +1,86 @@
+"""
+moto in server mode for local mode and the tests: `python3 local/moto_server.py -H 127.0.0.1 -p PORT`.
+
+Two additions to plain `python3 -m moto.server`, nothing else:
+1. It exits when its stdin closes, so a parent that dies without cleaning up leaves no orphan.
+2. DynamoDB TransactWriteItems snapshots only the items a transaction touches. moto 5.2 deep-copies
+   every table named in a transaction to roll back on failure: O(table size) time and memory per
+   transaction (measured: +142 MB resident per 300 transactions, 14 GB in a 1,000-verification load
+   run) and `dictionary changed size during iteration` errors when another request writes the table
+   during the copy. The rollback restores the same items to the same state, so behaviour is unchanged.
+   Set MOTO_PLAIN_TRANSACTIONS=1 to run moto's own code instead.
+"""
+import copy
+import os
+import sys
+import threading
+
+from moto.dynamodb.models import DynamoDBBackend
+from moto.dynamodb.models import table as dynamo_table
+import moto.dynamodb.models as dynamo_models
+from moto.server import main
+
+
+def exit_when_stdin_closes():
+    sys.stdin.read()
+    os._exit(0)
+
+
+class _TablesAreNotCopied:
+    """Stands in for the `copy` module inside moto's DynamoDB backend: tables are passed through."""
+
+    @staticmethod
+    def deepcopy(obj, memo=None):
+        if isinstance(obj, dynamo_table.Table):
+            return obj
+        return copy.deepcopy(obj, memo)
+
+
+_transactions = threading.RLock()
+_moto_transact_write_items = DynamoDBBackend.transact_write_items
+
+
+def _key_of(table, op):
+    if "Key" in op:
+        return op["Key"]
+    attrs = op.get("Item", {})
+    key = {table.hash_key_attr: attrs.get(table.hash_key_attr)}
+    if table.range_key_attr is not None:
+        key[table.range_key_attr] = attrs.get(table.range_key_attr)
+    return key
+
+
+def transact_write_items(self, transact_items):
+    with _transactions:
+        before = []
+        for entry in transact_items:
+            _, op = next(iter(entry.items()))
+            name = op.get("TableName")
+            if name not in self.tables:
+                continue
+            key = _key_of(self.tables[name], op)
+            try:
+                current = self.get_item(name, key)
+            except Exception:
+                current = None
+            before.append((name, key, copy.deepcopy(current.to_json()["Attributes"]) if current else None))
+        try:
+            return _moto_transact_write_items(self, transact_items)
+        except Exception:
+            for name, key, attrs in reversed(before):
+                if attrs is None:
+                    try:
+                        self.delete_item(name, key)
+                    except Exception:
+                        pass
+                else:
+                    self.put_item(name, attrs)
+            raise
+
+
+if __name__ == "__main__":
+    threading.Thread(target=exit_when_stdin_closes, daemon=True).start()
+    if os.environ.get("MOTO_PLAIN_TRANSACTIONS") != "1":
+        dynamo_models.copy = _TablesAreNotCopied
+        DynamoDBBackend.transact_write_items = transact_write_items
+    main(sys.argv[1:])
