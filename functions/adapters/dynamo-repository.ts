@@ -446,7 +446,8 @@ export class DynamoVerificationRepository implements VerificationRepository {
                   'version = :next',
                   ...due.set,
                 ]),
-                ConditionExpression: 'version = :expected AND #status = :reviewable',
+                ConditionExpression:
+                  'version = :expected AND #status = :reviewable AND attribute_not_exists(erasure)',
                 ExpressionAttributeNames: { '#status': 'status' },
                 ExpressionAttributeValues: {
                   ':status': r.status,

@@ -23,6 +23,8 @@ export async function reviewVerification(verificationId: string, req: ReviewRequ
   const snapshot = await deps.repo.snapshot(verificationId);
   if (!snapshot) throw notFound('verification');
   const { verification: v, results } = snapshot;
+  if (v.erasure)
+    throw new HttpError(409, 'INVALID_STATE', 'erased: an erased verification cannot be reviewed');
   const to = reviewTransition(v.status, req.decision, v.reasons);
   if (!to) throw notReviewable(v.status);
 

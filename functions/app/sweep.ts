@@ -96,6 +96,20 @@ export async function sweepOne(verificationId: string, deps: SweepDeps): Promise
     await publishOutbox(v, deps);
     return 'published';
   }
+  try {
+    return await sweepDue(v, deps);
+  } catch (err) {
+    // Out of the way for a while, so a verification that keeps failing cannot starve the others.
+    await deps.repo
+      .reschedule(verificationId, v.sweepAt, new Date(now.getTime() + OUTBOX_RETRY_MS).toISOString())
+      .catch(() => {});
+    throw err;
+  }
+}
+
+async function sweepDue(v: Verification, deps: SweepDeps): Promise<SweepOutcome> {
+  const now = deps.now();
+  const verificationId = v.verificationId;
   const due = dueAt(v, deps.noticeDays);
   if (due === null || Date.parse(due) > now.getTime()) {
     // Not due (yet): an index entry left by an earlier state, or moved by a newer write.
@@ -124,7 +138,8 @@ async function abandon(v: Verification, deps: SweepDeps): Promise<SweepOutcome> 
   ];
   let reviewing = false;
   for (const s of sessions) {
-    if (resultFor(results, s.role, s.scanRef)?.final) continue;
+    const known = resultFor(results, s.role, s.scanRef);
+    if (known?.final) continue;
     if (v.reconciled?.includes(s.scanRef)) continue;
     const answer = await deps.idenfy.sessionStatus(s.scanRef).catch(() => undefined);
     const meaning = reconcile(answer?.status);
@@ -133,14 +148,16 @@ async function abandon(v: Verification, deps: SweepDeps): Promise<SweepOutcome> 
     await deps.repo.markReconciled(v.verificationId, s.scanRef, reviewingUntil);
     if (meaning === 'reviewing') reviewing = true;
     if (meaning === 'result' && answer) {
-      // The webhook was lost: record what /status says (no document data, so the fields compare as missing).
+      // The final webhook was lost: record what /status says, with the data of an earlier non-final
+      // result if one came (otherwise none: the fields compare as missing and a person looks).
       const result = {
         role: s.role,
         scanRef: s.scanRef,
         overall: answer.status,
         final: true,
         eventType: null,
-        document: {},
+        document: known?.document ?? {},
+        additionalStep: known?.additionalStep ?? null,
         fraudTags: answer.fraudTags,
         mismatchTags: answer.mismatchTags,
       };

@@ -328,6 +328,33 @@ describe('abandonment and expiry (scheduled sweep)', () => {
     expect(statusCalls(identity.scanRef)).toBe(1);
   });
 
+  it('keeps the data of an interim (final:false) result when /status supplies the lost final one', async () => {
+    const clientId = 'abandon-lost-final';
+    const { verificationId, identity } = await startVerification(system, {
+      clientId,
+      method: 'ADDITIONAL_STEP',
+    });
+    const interim = await postWebhook(
+      system,
+      {
+        scanRef: identity.scanRef,
+        externalRef: verificationId,
+        clientId,
+        final: false,
+        status: { overall: 'APPROVED', additionalSteps: 'VALID' },
+        data: { docFirstName: 'JOHN', docLastName: 'SAMPLE', docType: 'PASSPORT' },
+        additionalSteps: { RESIDENCE_PERMIT: 'UPLOAD' },
+      },
+      { eventType: 'IDENTIFICATION_AUTO_FINISHED' },
+    );
+    expect(interim.status).toBe(200);
+    await simComplete(system, identity.scanRef, { deliver: false });
+    await sweepAt(afterDeadline());
+    const v = await get(verificationId);
+    expect(v).toMatchObject({ status: 'REQUIRES_REVIEW', reasons: ['ADDITIONAL_DOCUMENT_NEEDS_REVIEW'] });
+    expect(v.sessions.identity).toMatchObject({ overall: 'APPROVED', final: true, docType: 'PASSPORT' });
+  });
+
   it('waits for a manual review iDenfy reports as running, then expires without asking again', async () => {
     const { verificationId, identity } = await startVerification(system, { clientId: 'abandon-reviewing' });
     const session = system.simulator?.sessions.get(identity.scanRef);
@@ -473,6 +500,12 @@ describe('erasure', () => {
       ['ERASURE_REQUESTED', null, undefined],
     ]);
     expect(JSON.stringify(await partition(verificationId))).not.toContain('Šimkutė');
+
+    const { verificationId: unreviewed } = await additionalStep('erase-unreviewed', {});
+    expect((await erase(unreviewed)).status).toBe(202);
+    const late = await review(unreviewed, { decision: 'APPROVE', reviewer: 'dave' });
+    expect(late.status).toBe(409);
+    expect((late.body as { error: { message: string } }).error.message).toMatch(/^erased/);
 
     const { verificationId: pendingId } = await startVerification(system, { clientId: 'erase-pending' });
     const pending = await erase(pendingId);
