@@ -13,7 +13,6 @@ import {
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -25,6 +24,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { DEFAULT_CONFIG, type MultidocConfig } from './config';
 import { MultidocFunction } from './node-function';
+import { Observability } from './observability';
 
 export interface MultidocStackProps extends StackProps {
   config?: MultidocConfig;
@@ -45,6 +45,8 @@ export const ROUTES = {
 } as const;
 
 const COMPARATOR_TIMEOUT = Duration.seconds(30);
+/** Powertools' service name: the `service` dimension of every custom metric. */
+export const SERVICE_NAME = 'idenfy-multidoc';
 
 export class MultidocStack extends Stack {
   readonly api: HttpApi;
@@ -54,6 +56,7 @@ export class MultidocStack extends Stack {
   readonly bus: EventBus;
   readonly secret: Secret;
   readonly functions: Record<'token' | 'webhook' | 'comparator' | 'sweeper', MultidocFunction>;
+  readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: MultidocStackProps = {}) {
     super(scope, id, props);
@@ -99,24 +102,6 @@ export class MultidocStack extends Stack {
       retentionPeriod: Duration.days(4),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: config.maxReceiveCount },
     });
-    new Alarm(this, 'DeadLetterAlarm', {
-      alarmDescription:
-        'Work for a verification failed repeatedly and sits in the dead-letter queue; the verification stays PENDING until it is redriven (README: Failure modes).',
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-    new Alarm(this, 'WorkQueueAgeAlarm', {
-      alarmDescription: 'Work has waited more than 15 minutes: the comparator is failing or throttled.',
-      metric: this.workQueue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(1) }),
-      threshold: 900,
-      evaluationPeriods: 3,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-
     this.bus = new EventBus(this, 'Events', { description: 'Verification status events (idenfy-multidoc)' });
 
     this.secret = new Secret(this, 'IdenfySecret', {
@@ -229,6 +214,13 @@ export class MultidocStack extends Stack {
       description: 'Runs the sweeper: abandonment, outbox and erasure retries, expiring permits',
       schedule: Schedule.rate(Duration.minutes(config.sweepIntervalMinutes)),
       targets: [new LambdaFunction(sweeper.fn, { retryAttempts: 2 })],
+    });
+
+    this.observability = new Observability(this, 'Observability', {
+      functions: { token: token.fn, webhook: webhook.fn, comparator: comparator.fn, sweeper: sweeper.fn },
+      workQueue: this.workQueue,
+      deadLetterQueue: this.deadLetterQueue,
+      serviceName: SERVICE_NAME,
     });
 
     comparator.fn.addEventSource(

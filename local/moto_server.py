@@ -1,14 +1,17 @@
 """
 moto in server mode for local mode and the tests: `python3 local/moto_server.py -H 127.0.0.1 -p PORT`.
 
-Two additions to plain `python3 -m moto.server`, nothing else:
+Three additions to plain `python3 -m moto.server`, nothing else:
 1. It exits when its stdin closes, so a parent that dies without cleaning up leaves no orphan.
 2. DynamoDB TransactWriteItems snapshots only the items a transaction touches. moto 5.2 deep-copies
    every table named in a transaction to roll back on failure: O(table size) time and memory per
    transaction (measured: +142 MB resident per 300 transactions, 14 GB in a 1,000-verification load
    run) and `dictionary changed size during iteration` errors when another request writes the table
    during the copy. The rollback restores the same items to the same state, so behaviour is unchanged.
-   Set MOTO_PLAIN_TRANSACTIONS=1 to run moto's own code instead.
+3. A DynamoDB Query on the table's own key reads that partition only. moto 5.2 builds, sorts and
+   filters a list of every item in the table for each Query: O(table size) per read, so a load run
+   slows down as the table grows. The same items come back in the same order.
+   Set MOTO_PLAIN=1 to run moto's own code for 2 and 3.
 """
 import copy
 import os
@@ -78,9 +81,35 @@ def transact_write_items(self, transact_items):
             raise
 
 
+_partition = threading.local()
+_moto_query = dynamo_table.Table.query
+_moto_all_items = dynamo_table.Table.all_items
+
+
+def query(self, hash_key, *args, **kwargs):
+    index_name = args[6] if len(args) > 6 else kwargs.get("index_name")
+    if index_name is not None or hash_key is None or not self.range_key_attr:
+        return _moto_query(self, hash_key, *args, **kwargs)
+    _partition.hash_key = hash_key
+    try:
+        return _moto_query(self, hash_key, *args, **kwargs)
+    finally:
+        _partition.hash_key = None
+
+
+def all_items(self):
+    hash_key = getattr(_partition, "hash_key", None)
+    if hash_key is None:
+        return _moto_all_items(self)
+    # moto's query keeps only this partition's items of all_items(), in range-key order.
+    return sorted(self.items.get(hash_key, {}).values(), key=lambda item: item.range_key)
+
+
 if __name__ == "__main__":
     threading.Thread(target=exit_when_stdin_closes, daemon=True).start()
-    if os.environ.get("MOTO_PLAIN_TRANSACTIONS") != "1":
+    if os.environ.get("MOTO_PLAIN") != "1":
         dynamo_models.copy = _TablesAreNotCopied
         DynamoDBBackend.transact_write_items = transact_write_items
+        dynamo_table.Table.query = query
+        dynamo_table.Table.all_items = all_items
     main(sys.argv[1:])

@@ -101,7 +101,7 @@ export class QueueRunner {
   }
 }
 
-function toRecord(m: Message, queueArn: string): SQSRecord {
+export function toRecord(m: Message, queueArn: string): SQSRecord {
   const a = m.Attributes ?? {};
   return {
     messageId: m.MessageId ?? '',

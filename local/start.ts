@@ -48,6 +48,8 @@ async function main(): Promise<void> {
   }
   Object.assign(process.env, emulatorEnv(endpoint), { AWS_ENDPOINT_URL: endpoint });
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+  // Metrics are CloudWatch EMF lines on stdout: off locally unless asked for.
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
   mkdirSync(dirname(eventsFile), { recursive: true });

@@ -29,7 +29,10 @@ export interface LoadReport {
   duplicated: number;
   reordered: number;
   notFinal: string[];
+  /** Distinct events (eventIds) per verification. */
   eventCounts: { none: number; one: number; more: number };
+  /** Deliveries of an eventId already delivered (at-least-once transport; subscribers dedupe). */
+  redeliveredCopies: number;
   stages: Record<Stage, { p50: number; p99: number }>;
 }
 
@@ -86,13 +89,18 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
   const runId = Date.now().toString(36);
   const sim = (path: string, body?: unknown) => call('POST', `${o.simulatorUrl}${path}`, body ?? {});
 
+  /** Distinct eventIds per verification (subscribers dedupe on eventId: DESIGN §4), and extra copies. */
   const eventsSeen = () => {
-    const counts = new Map<string, number>();
+    const ids = new Map<string, Set<string>>();
+    let copies = 0;
     for (const e of o.events) {
       const id = String(e.detail.verificationId);
-      counts.set(id, (counts.get(id) ?? 0) + 1);
+      const seen = ids.get(id) ?? new Set<string>();
+      if (seen.has(String(e.detail.eventId))) copies += 1;
+      seen.add(String(e.detail.eventId));
+      ids.set(id, seen);
     }
-    return counts;
+    return { counts: new Map([...ids].map(([id, s]) => [id, s.size])), copies };
   };
 
   async function one(p: (typeof plan)[number]) {
@@ -161,7 +169,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
     const v = await call('GET', `${o.apiUrl}/verifications/${id}`);
     if (v.json.status === 'PENDING') notFinal.push(id);
   }
-  const counts = eventsSeen();
+  const { counts, copies } = eventsSeen();
   const eventCounts = { none: 0, one: 0, more: 0 };
   for (const id of ids) {
     const n = counts.get(id) ?? 0;
@@ -181,6 +189,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
     reordered: plan.filter((p) => p.reorder).length,
     notFinal,
     eventCounts,
+    redeliveredCopies: copies,
     stages,
   };
 }
@@ -188,7 +197,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
 export function formatReport(r: LoadReport): string {
   const lines = [
     `verifications: ${r.verifications} in ${r.seconds.toFixed(1)} s (${r.perSecond.toFixed(1)}/s); duplicated webhooks: ${r.duplicated}, reordered: ${r.reordered}`,
-    `final: ${r.verifications - r.notFinal.length}/${r.verifications}; events per verification: none ${r.eventCounts.none}, one ${r.eventCounts.one}, more ${r.eventCounts.more}; client retries after a 5xx: ${r.retriedAfter5xx}`,
+    `final: ${r.verifications - r.notFinal.length}/${r.verifications}; distinct events (eventIds) per verification: none ${r.eventCounts.none}, one ${r.eventCounts.one}, more ${r.eventCounts.more}; redelivered copies of an eventId: ${r.redeliveredCopies}; client retries after a 5xx: ${r.retriedAfter5xx}`,
     'stage        p50 ms   p99 ms',
   ];
   for (const [stage, t] of Object.entries(r.stages)) {

@@ -1,7 +1,8 @@
 /**
  * DynamoDB single-table repository.
  *   V#<id> / VERIFICATION        the verification (status, sessions, report, outbox)
- *   V#<id> / RESULT#<role>       the latest accepted iDenfy result of one session
+ *   V#<id> / RESULT#<scanRef>    one session's slot (its role, written with the session) and the
+ *                                latest accepted iDenfy result for it
  *   SESSION#<scanRef> / SESSION  scanRef → verification lookup for webhooks
  *   V#<id> / AUDIT#<at>#<n>      append-only audit trail (reviews, erasure)
  *   SESSION#<scanRef> / SESSION  scanRef → verification lookup for webhooks
@@ -28,6 +29,7 @@ import {
   type Erasure,
   InvalidCursor,
   type NewResult,
+  type OutboxClaim,
   type OutboxEvent,
   type RecordOutcome,
   type ReviewWrite,
@@ -76,6 +78,11 @@ function isClientCursor(key: Record<string, unknown>, clientId: string): boolean
     key.sk === VERIFICATION &&
     String(key.pk).startsWith('V#')
   );
+}
+
+/** A slot holds a result once a webhook (or the sweep's reconciliation) was recorded into it. */
+function isRecordedResult(item: Record<string, unknown>): boolean {
+  return item.overall !== undefined;
 }
 
 function toResult(item: Record<string, unknown>): SessionResult {
@@ -154,7 +161,7 @@ export class DynamoVerificationRepository implements VerificationRepository {
     if (!main) return undefined;
     return {
       verification: toVerification(main),
-      results: items.filter((i) => String(i.sk).startsWith('RESULT#')).map(toResult),
+      results: items.filter((i) => String(i.sk).startsWith('RESULT#') && isRecordedResult(i)).map(toResult),
       audit: items.filter((i) => String(i.sk).startsWith('AUDIT#')).map(toAudit),
     };
   }
@@ -197,18 +204,19 @@ export class DynamoVerificationRepository implements VerificationRepository {
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
-            ...sessions.map((s, i) => ({
-              Put: {
-                TableName: this.tableName,
-                Item: {
-                  ...sessionKey(s.scanRef),
-                  verificationId: v.verificationId,
-                  role: (i === 0 ? 'IDENTITY' : 'DOCUMENT') as SessionRole,
-                  ttl,
+            ...sessions.flatMap((s, i) => {
+              const role: SessionRole = i === 0 ? 'IDENTITY' : 'DOCUMENT';
+              return [
+                {
+                  Put: {
+                    TableName: this.tableName,
+                    Item: { ...sessionKey(s.scanRef), verificationId: v.verificationId, role, ttl },
+                    ConditionExpression: 'attribute_not_exists(pk)',
+                  },
                 },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            })),
+                this.slotPut(v.verificationId, s.scanRef, role, ttl),
+              ];
+            }),
             {
               Put: {
                 TableName: this.tableName,
@@ -270,6 +278,12 @@ export class DynamoVerificationRepository implements VerificationRepository {
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
+            this.slotPut(
+              verificationId,
+              session.scanRef,
+              'DOCUMENT',
+              ttlAfter(session.createdAt, retentionDays),
+            ),
           ],
         }),
       );
@@ -280,6 +294,17 @@ export class DynamoVerificationRepository implements VerificationRepository {
       if (!winner) throw err;
       return winner;
     }
+  }
+
+  /** A session's result slot: webhooks for it can be recorded with one conditional write. */
+  private slotPut(verificationId: string, scanRef: string, role: SessionRole, ttl: number) {
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: { pk: `V#${verificationId}`, sk: `RESULT#${scanRef}`, role, scanRef, ttl },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    };
   }
 
   async findSession(scanRef: string) {
@@ -300,7 +325,7 @@ export class DynamoVerificationRepository implements VerificationRepository {
     result: NewResult,
     retentionDays: number,
   ): Promise<{ outcome: RecordOutcome; resultVersion: number }> {
-    const key = { pk: `V#${verificationId}`, sk: `RESULT#${result.role}` };
+    const key = { pk: `V#${verificationId}`, sk: `RESULT#${result.scanRef}` };
     const { digest, ...fields } = result;
     try {
       const out = await this.doc.send(
@@ -308,22 +333,20 @@ export class DynamoVerificationRepository implements VerificationRepository {
           TableName: this.tableName,
           Key: key,
           UpdateExpression:
-            'SET #role = :role, scanRef = :scanRef, overall = :overall, #final = :final, eventType = :eventType, ' +
+            'SET overall = :overall, #final = :final, eventType = :eventType, ' +
             '#document = :document, fraudTags = :fraudTags, mismatchTags = :mismatchTags, receivedAt = :receivedAt, ' +
             'additionalStep = :additionalStep, ' +
             '#ttl = :ttl, resultVersion = if_not_exists(resultVersion, :zero) + :one ADD digests :digestSet',
+          // Only into a slot of ours; never over an erasure, a digest already seen, or a final result by a non-final one.
           ConditionExpression:
-            'attribute_not_exists(pk) OR (attribute_not_exists(erased) AND NOT contains(digests, :digest) AND ' +
-            '(#final = :false OR :final = :true))',
+            'attribute_exists(pk) AND attribute_not_exists(erased) AND (attribute_not_exists(overall) OR ' +
+            '(NOT contains(digests, :digest) AND (#final = :false OR :final = :true)))',
           ExpressionAttributeNames: {
-            '#role': 'role',
             '#final': 'final',
             '#document': 'document',
             '#ttl': 'ttl',
           },
           ExpressionAttributeValues: {
-            ':role': fields.role,
-            ':scanRef': fields.scanRef,
             ':overall': fields.overall,
             ':final': fields.final,
             ':eventType': fields.eventType ?? null,
@@ -351,7 +374,13 @@ export class DynamoVerificationRepository implements VerificationRepository {
       );
       const digests = stored.Item?.digests as Set<string> | undefined;
       return {
-        outcome: stored.Item?.erased ? 'erased' : digests?.has(digest) ? 'duplicate' : 'superseded',
+        outcome: !stored.Item
+          ? 'unknown'
+          : stored.Item.erased
+            ? 'erased'
+            : digests?.has(digest)
+              ? 'duplicate'
+              : 'superseded',
         resultVersion: Number(stored.Item?.resultVersion ?? 0),
       };
     }
@@ -366,7 +395,7 @@ export class DynamoVerificationRepository implements VerificationRepository {
         ConsistentRead: true,
       }),
     );
-    return (out.Items ?? []).map(toResult);
+    return (out.Items ?? []).filter(isRecordedResult).map(toResult);
   }
 
   async saveDecision(
@@ -384,6 +413,7 @@ export class DynamoVerificationRepository implements VerificationRepository {
       'updatedAt = :decidedAt',
       'outbox = :outbox',
       'version = :next',
+      'outboxClaim = :claim',
       ...due.set,
     ];
     if (d.documentExpiresOn) set.push('documentExpiresOn = :documentExpiresOn');
@@ -408,6 +438,7 @@ export class DynamoVerificationRepository implements VerificationRepository {
             ':outbox': d.outbox,
             ':expected': expectedVersion,
             ':next': d.outbox.version,
+            ':claim': d.claim,
             ...(d.expectedDocumentScanRef === null ? {} : { ':documentScanRef': d.expectedDocumentScanRef }),
             ...(d.documentExpiresOn ? { ':documentExpiresOn': d.documentExpiresOn } : {}),
             ...due.values,
@@ -444,6 +475,7 @@ export class DynamoVerificationRepository implements VerificationRepository {
                   'updatedAt = :at',
                   'outbox = :outbox',
                   'version = :next',
+                  'outboxClaim = :claim',
                   ...due.set,
                 ]),
                 ConditionExpression:
@@ -455,6 +487,7 @@ export class DynamoVerificationRepository implements VerificationRepository {
                   ':at': r.updatedAt,
                   ':outbox': r.outbox,
                   ':next': r.outbox.version,
+                  ':claim': r.claim,
                   ':expected': expectedVersion,
                   ':reviewable': 'REQUIRES_REVIEW',
                   ...due.values,
@@ -496,6 +529,7 @@ export class DynamoVerificationRepository implements VerificationRepository {
     outbox: OutboxEvent,
     notifiedAt: string,
     sweepAt: string,
+    claim: OutboxClaim,
   ): Promise<Verification> {
     try {
       const out = await this.doc.send(
@@ -503,7 +537,8 @@ export class DynamoVerificationRepository implements VerificationRepository {
           TableName: this.tableName,
           Key: vKey(verificationId),
           UpdateExpression:
-            'SET outbox = :outbox, version = :next, expiringNotifiedAt = :at, sweepPk = :duePk, sweepAt = :dueAt',
+            'SET outbox = :outbox, version = :next, expiringNotifiedAt = :at, sweepPk = :duePk, sweepAt = :dueAt, ' +
+            'outboxClaim = :claim',
           ConditionExpression:
             'version = :expected AND #status = :verified AND attribute_not_exists(expiringNotifiedAt) AND ' +
             'attribute_not_exists(erasure)',
@@ -516,6 +551,7 @@ export class DynamoVerificationRepository implements VerificationRepository {
             ':verified': 'VERIFIED',
             ':duePk': DUE,
             ':dueAt': sweepAt,
+            ':claim': claim,
           },
           ReturnValues: 'ALL_NEW',
         }),
@@ -687,9 +723,9 @@ export class DynamoVerificationRepository implements VerificationRepository {
             ...sessions.map(([scanRef, s]) => ({
               Update: {
                 TableName: this.tableName,
-                Key: { pk: `V#${verificationId}`, sk: `RESULT#${s.role}` },
+                Key: { pk: `V#${verificationId}`, sk: `RESULT#${scanRef}` },
                 UpdateExpression:
-                  'SET erased = :true, #role = :role, scanRef = if_not_exists(scanRef, :scanRef), ' +
+                  'SET erased = :true, #role = :role, scanRef = :scanRef, ' +
                   '#ttl = if_not_exists(#ttl, :ttl) REMOVE #document, digests, additionalStep',
                 ExpressionAttributeNames: { '#role': 'role', '#document': 'document', '#ttl': 'ttl' },
                 ExpressionAttributeValues: {

@@ -17,6 +17,8 @@ export interface IdenfyClientOptions {
   baseDelayMs?: number;
   fetchImpl?: typeof fetch;
   sleep?: (ms: number) => Promise<void>;
+  /** Told about every attempt: which operation, how long, and `ok`, `4xx`, `429`, `5xx` or `timeout`/`network`. */
+  onCall?: (call: { operation: string; ms: number; outcome: string }) => void;
 }
 
 const RETRYABLE = new Set([429, 500, 502, 503, 504]);
@@ -77,6 +79,13 @@ export class IdenfyClient implements IdenfyApi {
         const base = (this.opts.baseDelayMs ?? 200) * 2 ** (attempt - 2);
         await sleep(base / 2 + Math.random() * base);
       }
+      const started = performance.now();
+      const report = (outcome: string) =>
+        this.opts.onCall?.({
+          operation: path.split('/').pop() ?? path,
+          ms: performance.now() - started,
+          outcome,
+        });
       let res: Response;
       try {
         res = await fetchImpl(`${this.opts.baseUrl}${path}`, {
@@ -91,6 +100,7 @@ export class IdenfyClient implements IdenfyApi {
         });
       } catch (err) {
         const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
+        report(timedOut ? 'timeout' : 'network');
         last = new IdenfyError(
           502,
           timedOut ? 'TIMEOUT' : 'UNREACHABLE',
@@ -100,6 +110,7 @@ export class IdenfyClient implements IdenfyApi {
       }
       const text = await res.text();
       const body = parseObject(text);
+      report(res.ok ? 'ok' : res.status === 429 ? '429' : res.status >= 500 ? '5xx' : '4xx');
       if (res.ok) return body;
       const identifier = typeof body.identifier === 'string' ? body.identifier : `HTTP_${res.status}`;
       const message = typeof body.message === 'string' ? body.message : `HTTP ${res.status}`;

@@ -19,6 +19,8 @@ export interface FinaliseDeps {
   runId: string;
   /** Days before a verified second document's expiry to announce it. */
   noticeDays: number;
+  /** Told about each decision written (for metrics). */
+  onDecision?: (decision: Decision) => void;
 }
 
 export interface FinaliseOptions {
@@ -39,13 +41,14 @@ export async function finaliseVerification(
   opts: FinaliseOptions = {},
 ): Promise<FinaliseOutcome> {
   for (let attempt = 1; ; attempt++) {
-    const v = await deps.repo.get(verificationId);
-    if (!v) return 'not-found';
+    // One read: the verification and its results (one partition).
+    const snapshot = await deps.repo.snapshot(verificationId);
+    if (!snapshot) return 'not-found';
+    const { verification: v, results } = snapshot;
     if (v.status !== 'PENDING') {
       // Decided before: make sure its event is out (a publish may have failed after the write).
       return (await publishOutbox(v, deps)) ? 'republished' : 'already-final';
     }
-    const results = await deps.repo.results(verificationId);
     const identity = resultFor(results, 'IDENTITY', v.identity.scanRef);
     const document = v.document ? resultFor(results, 'DOCUMENT', v.document.scanRef) : undefined;
     const input = {
@@ -97,8 +100,11 @@ export async function finaliseVerification(
           decision.status === 'VERIFIED' ? decision.report.documentChecks?.validity.expiryDate : null,
         // If this run dies before the event is out, the sweep publishes it.
         sweepAt: new Date(Date.parse(decidedAt) + OUTBOX_RETRY_MS).toISOString(),
+        // The run that wins the decision owns its publish: no separate claim write.
+        claim: outboxClaim(deps),
       });
-      await publishOutbox(saved, deps);
+      deps.onDecision?.(decision);
+      await publishOutbox(saved, deps, true);
       return 'decided';
     } catch (err) {
       if (!(err instanceof VersionConflict) || attempt >= MAX_CONFLICTS) throw err;
@@ -114,15 +120,19 @@ export async function finaliseVerification(
 export async function publishOutbox(
   v: Verification,
   deps: Pick<FinaliseDeps, 'repo' | 'publisher' | 'now' | 'runId' | 'noticeDays'>,
+  /** The write that created this outbox event also claimed it for this run. */
+  claimedByWrite = false,
 ): Promise<boolean> {
   if (!v.outbox || (v.publishedVersion ?? 0) >= v.outbox.version) return false;
-  const claimed = await deps.repo.claimOutbox(
-    v.verificationId,
-    v.outbox.version,
-    deps.runId,
-    deps.now(),
-    OUTBOX_LEASE_MS,
-  );
+  const claimed =
+    claimedByWrite ||
+    (await deps.repo.claimOutbox(
+      v.verificationId,
+      v.outbox.version,
+      deps.runId,
+      deps.now(),
+      OUTBOX_LEASE_MS,
+    ));
   if (!claimed) {
     const current = await deps.repo.get(v.verificationId);
     if ((current?.publishedVersion ?? 0) >= v.outbox.version) return false;
@@ -136,6 +146,11 @@ export async function publishOutbox(
   }
   await deps.repo.markPublished(v.verificationId, v.outbox.version, dueAt(v, deps.noticeDays));
   return true;
+}
+
+/** A claim to publish for this run, written with the outbox event. */
+export function outboxClaim(deps: Pick<FinaliseDeps, 'runId' | 'now'>) {
+  return { runId: deps.runId, until: deps.now().getTime() + OUTBOX_LEASE_MS };
 }
 
 export function resultFor(results: SessionResult[], role: SessionResult['role'], scanRef: string) {

@@ -98,9 +98,11 @@ export interface AuditEntry {
   note?: string | null;
 }
 
-export type RecordOutcome = 'recorded' | 'duplicate' | 'superseded' | 'erased';
+/** `unknown`: the verification has no such session (not ours, or not this verification's). */
+export type RecordOutcome = 'recorded' | 'duplicate' | 'superseded' | 'erased' | 'unknown';
 
-export interface NewResult extends Omit<SessionResult, 'resultVersion'> {
+/** A session result to record; its role is the one the session was created with. */
+export interface NewResult extends Omit<SessionResult, 'resultVersion' | 'role'> {
   /** SHA-256 of the raw webhook body: exact duplicates and replays are recognised by it. */
   digest: string;
   receivedAt: string;
@@ -118,6 +120,14 @@ export interface DecisionWrite {
   documentExpiresOn?: string | null;
   /** When the sweep should retry the publish if this run dies before it (cleared by markPublished). */
   sweepAt: string;
+  /** The writer's claim to publish the new outbox event (saves a separate claim write). */
+  claim: OutboxClaim;
+}
+
+export interface OutboxClaim {
+  runId: string;
+  /** Epoch ms until which the claim holds. */
+  until: number;
 }
 
 export interface ReviewWrite {
@@ -126,6 +136,7 @@ export interface ReviewWrite {
   updatedAt: string;
   outbox: OutboxEvent;
   sweepAt: string;
+  claim: OutboxClaim;
 }
 
 export interface Page<T> {
@@ -157,6 +168,7 @@ export interface VerificationRepository {
     sweepAt: string,
   ): Promise<SessionRef>;
   findSession(scanRef: string): Promise<{ verificationId: string; role: SessionRole } | undefined>;
+  /** One conditional write into the session's slot of the verification (written when the session was made). */
   recordResult(
     verificationId: string,
     result: NewResult,
@@ -184,6 +196,7 @@ export interface VerificationRepository {
     outbox: OutboxEvent,
     notifiedAt: string,
     sweepAt: string,
+    claim: OutboxClaim,
   ): Promise<Verification>;
   /**
    * Claims the right to publish an unpublished outbox version for `leaseMs`: false when it is already

@@ -35,13 +35,12 @@ export async function recordWebhook(
   }
   const hook = parsed.data;
 
-  const session = await deps.repo.findSession(hook.scanRef);
-  if (!session) return { status: 'ignored' };
-  // A scanRef of ours with someone else's externalRef is not a result we asked for.
-  if (hook.externalRef && hook.externalRef !== session.verificationId) return { status: 'ignored' };
+  // iDenfy echoes the verification id we sent as externalRef (the body is signed): one conditional
+  // write into that verification's slot for the session records it. Without it, look the session up.
+  const verificationId = hook.externalRef ?? (await deps.repo.findSession(hook.scanRef))?.verificationId;
+  if (!verificationId) return { status: 'ignored' };
 
   const result = {
-    role: session.role,
     scanRef: hook.scanRef,
     overall: hook.status.overall,
     final: isFinal(hook, eventType),
@@ -53,17 +52,17 @@ export async function recordWebhook(
     additionalStep: additionalStep(hook),
   };
   const recorded = await deps.repo.recordResult(
-    session.verificationId,
+    verificationId,
     { ...result, digest: contentDigest(result), receivedAt: deps.now().toISOString() },
     deps.retentionDays,
   );
-  // Erased meanwhile: nothing is kept, nothing is left to decide.
-  if (recorded.outcome === 'erased') return { status: 'ignored' };
+  // Not a session of this verification (or of ours), or erased meanwhile: nothing kept, nothing to decide.
+  if (recorded.outcome === 'unknown' || recorded.outcome === 'erased') return { status: 'ignored' };
   // Queued for duplicates too: a crash between the write and the send is healed by iDenfy's retry.
-  await deps.queue.send(session.verificationId, `${hook.scanRef}#${recorded.resultVersion}`);
+  await deps.queue.send(verificationId, `${hook.scanRef}#${recorded.resultVersion}`);
   return {
     status: recorded.outcome,
-    verificationId: session.verificationId,
+    verificationId,
     resultVersion: recorded.resultVersion,
   };
 }

@@ -1,7 +1,7 @@
 /** Use case: a person decides a verification that needs review (DESIGN §2–§3). Audited, published once. */
 import { OUTBOX_RETRY_MS, type ReviewDecision, reviewTransition } from '../domain/lifecycle';
 import { HttpError, notFound } from '../shared/errors';
-import { eventSessions, type FinaliseDeps, publishOutbox } from './finalise-verification';
+import { eventSessions, type FinaliseDeps, outboxClaim, publishOutbox } from './finalise-verification';
 import { getVerificationView } from './get-verification';
 import type { AuditEntry, OutboxEvent } from './model';
 import { VersionConflict } from './model';
@@ -63,7 +63,13 @@ export async function reviewVerification(verificationId: string, req: ReviewRequ
     saved = await deps.repo.saveReview(
       verificationId,
       v.version,
-      { ...to, updatedAt: at, outbox, sweepAt: new Date(Date.parse(at) + OUTBOX_RETRY_MS).toISOString() },
+      {
+        ...to,
+        updatedAt: at,
+        outbox,
+        sweepAt: new Date(Date.parse(at) + OUTBOX_RETRY_MS).toISOString(),
+        claim: outboxClaim(deps),
+      },
       audit,
       deps.retentionDays,
     );
@@ -74,6 +80,6 @@ export async function reviewVerification(verificationId: string, req: ReviewRequ
     throw notReviewable(now?.status ?? v.status);
   }
   // The review stands even if the publish fails now: the sweep retries the outbox.
-  await publishOutbox(saved, deps).catch(() => false);
+  await publishOutbox(saved, deps, true).catch(() => false);
   return getVerificationView(verificationId, deps.repo);
 }

@@ -17,7 +17,13 @@ import {
 } from '../domain/lifecycle';
 import type { SessionResult } from '../domain/types';
 import { deleteAtIdenfy } from './erase-verification';
-import { type FinaliseDeps, finaliseVerification, publishOutbox, resultFor } from './finalise-verification';
+import {
+  type FinaliseDeps,
+  finaliseVerification,
+  outboxClaim,
+  publishOutbox,
+  resultFor,
+} from './finalise-verification';
 import type { IdenfyApi, OutboxEvent, Verification } from './model';
 import { VersionConflict } from './model';
 import { contentDigest } from './record-webhook';
@@ -151,7 +157,6 @@ async function abandon(v: Verification, deps: SweepDeps): Promise<SweepOutcome> 
       // The final webhook was lost: record what /status says, with the data of an earlier non-final
       // result if one came (otherwise none: the fields compare as missing and a person looks).
       const result = {
-        role: s.role,
         scanRef: s.scanRef,
         overall: answer.status,
         final: true,
@@ -205,8 +210,9 @@ async function announceExpiring(v: Verification, deps: SweepDeps): Promise<Sweep
       outbox,
       now.toISOString(),
       new Date(now.getTime() + OUTBOX_RETRY_MS).toISOString(),
+      outboxClaim(deps),
     );
-    await publishOutbox(saved, deps);
+    await publishOutbox(saved, deps, true);
     return 'expiring-notice';
   } catch (err) {
     // Changed meanwhile (a review, an erasure): the next run looks again with fresh data.

@@ -9,6 +9,7 @@ import { EventBridgePublisher } from '../adapters/eventbridge-publisher';
 import { finaliseVerification } from '../app/finalise-verification';
 import { env } from '../shared/config';
 import { logger, safeErrorName } from '../shared/logger';
+import { recordDecision } from '../shared/metrics';
 import { workMessageSchema } from '../shared/schemas';
 
 const repo = new DynamoVerificationRepository(new DynamoDBClient({}), env.tableName());
@@ -27,6 +28,7 @@ async function processRecord(record: SQSRecord): Promise<void> {
       // Per run, not per message: a redelivered message may race the run that timed out on it.
       runId: randomUUID(),
       noticeDays,
+      onDecision: recordDecision,
     });
     logger.info('comparator', { verificationId, outcome });
   } catch (err) {

@@ -14,6 +14,7 @@ import { loadSecrets } from '../adapters/secrets';
 import { type SweepReport, sweep } from '../app/sweep';
 import { env } from '../shared/config';
 import { logger, safeErrorName } from '../shared/logger';
+import { recordDecision, recordIdenfyCall } from '../shared/metrics';
 
 const repo = new DynamoVerificationRepository(new DynamoDBClient({}), env.tableName());
 const publisher = new EventBridgePublisher(new EventBridgeClient({}), env.eventBusName(), env.eventSource());
@@ -29,6 +30,7 @@ function idenfy(): Promise<IdenfyClient> {
         apiKey: s.apiKey,
         apiSecret: s.apiSecret,
         timeoutMs: env.idenfyTimeoutMs(),
+        onCall: recordIdenfyCall,
       }),
   );
   client.catch(() => {
@@ -55,6 +57,7 @@ export async function handler(event: SweepEvent = {}, context?: Context): Promis
       runId: randomUUID(),
       noticeDays: env.expiringNoticeDays(),
       retentionDays: env.retentionDays(),
+      onDecision: recordDecision,
       idenfy: {
         sessionStatus: async (scanRef) => (await idenfy()).sessionStatus(scanRef),
         deleteSession: async (scanRef) => (await idenfy()).deleteSession(scanRef),

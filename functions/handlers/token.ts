@@ -29,6 +29,7 @@ import {
   redirect,
 } from '../shared/http';
 import { logFailure, logger } from '../shared/logger';
+import { count, METRIC, recordIdenfyCall } from '../shared/metrics';
 import { listQuerySchema, reviewSchema, startVerificationSchema } from '../shared/schemas';
 
 const dynamo = new DynamoDBClient({});
@@ -57,6 +58,7 @@ async function idenfyAndKeys() {
     apiKey: secrets.apiKey,
     apiSecret: secrets.apiSecret,
     timeoutMs: env.idenfyTimeoutMs(),
+    onCall: recordIdenfyCall,
   });
   return { idenfy, continueLinkKey: secrets.continueLinkKey };
 }
@@ -88,6 +90,7 @@ async function route(event: HttpEvent): Promise<HttpResult> {
       logger.info(created ? 'verification started' : 'pending verification returned', {
         verificationId: verification.verificationId,
       });
+      if (created) count(METRIC.verificationsStarted, { method: verification.method });
       return json(created ? 201 : 200, startView(verification));
     }
     case 'GET /verifications': {
@@ -107,6 +110,7 @@ async function route(event: HttpEvent): Promise<HttpResult> {
         retentionDays: env.retentionDays(),
       });
       logger.info('verification reviewed', { verificationId: id, status: view.status });
+      count(METRIC.reviews, { decision: review.decision });
       return json(200, view);
     }
     case 'DELETE /verifications/{verificationId}': {
@@ -118,6 +122,7 @@ async function route(event: HttpEvent): Promise<HttpResult> {
         retentionDays: env.retentionDays(),
       });
       logger.info('verification erased', { verificationId: id, pending: answer.erasure?.pending });
+      count(METRIC.erasures);
       return json(202, answer);
     }
     case 'GET /verifications/{verificationId}/continue': {

@@ -11,6 +11,7 @@ import { HttpError } from '../shared/errors';
 import { errorResult, type HttpEvent, type HttpResult, header, json, rawBody } from '../shared/http';
 import { allowList } from '../shared/ip-allow-list';
 import { logFailure, logger } from '../shared/logger';
+import { count, METRIC } from '../shared/metrics';
 
 const repo = new DynamoVerificationRepository(new DynamoDBClient({}), env.tableName());
 const queue = new SqsWorkQueue(new SQSClient({}), env.queueUrl());
@@ -40,9 +41,15 @@ export async function handler(event: HttpEvent, context?: Context): Promise<Http
       },
     );
     logger.info('webhook', { ...answer });
+    count(METRIC.webhooksRecorded, { outcome: answer.status });
     return json(200, answer);
   } catch (err) {
     const result = errorResult(err);
+    if (err instanceof HttpError) {
+      // By reason for the dashboard; in total for the alarm (CloudWatch alarms read one dimension set).
+      count(METRIC.webhooksRejected, { reason: err.code });
+      count(METRIC.webhooksRejected);
+    }
     logFailure(event.routeKey, err, result.statusCode ?? 500);
     return result;
   }

@@ -392,3 +392,53 @@ describe('least privilege', () => {
     }
   });
 });
+
+describe('observability', () => {
+  it('one dashboard with verifications, webhooks, verdicts, iDenfy, functions and the queue', () => {
+    const dashboards = resources('AWS::CloudWatch::Dashboard');
+    expect(dashboards).toHaveLength(1);
+    const body = JSON.stringify(dashboards[0]?.[1].Properties.DashboardBody);
+    for (const metric of [
+      'VerificationsStarted',
+      'VerificationsFinalized',
+      'WebhooksRecorded',
+      'WebhooksRejected',
+      'MatchVerdicts',
+      'IdenfyCallLatency',
+      'IdenfyUnavailable',
+      'Errors',
+      'Throttles',
+      'Duration',
+      'ApproximateAgeOfOldestMessage',
+    ]) {
+      expect({ [metric]: body.includes(`\\"${metric}\\"`) }).toEqual({ [metric]: true });
+    }
+    expect(body).toContain('IdenfyMultidoc');
+  });
+
+  it('alarms on the DLQ, old work, every function’s errors and throttles, webhook rejections and iDenfy; each says what to do', () => {
+    const alarms = resources('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+    const byMetric = (name: string) => alarms.filter((a) => a.MetricName === name);
+    expect(byMetric('ApproximateNumberOfMessagesVisible')).toHaveLength(1);
+    expect(byMetric('ApproximateAgeOfOldestMessage')).toHaveLength(1);
+    expect(byMetric('Errors')).toHaveLength(4);
+    expect(byMetric('Throttles')).toHaveLength(4);
+    expect(byMetric('WebhooksRejected')).toEqual([
+      expect.objectContaining({
+        Namespace: 'IdenfyMultidoc',
+        Dimensions: [{ Name: 'service', Value: 'idenfy-multidoc' }],
+      }),
+    ]);
+    expect(byMetric('IdenfyUnavailable')).toHaveLength(1);
+    for (const a of alarms) expect(String(a.AlarmDescription).length).toBeGreaterThan(80);
+  });
+
+  it('functions emit metrics into the namespace the dashboard reads', () => {
+    for (const [, fn] of resources('AWS::Lambda::Function')) {
+      expect(fn.Properties.Environment.Variables).toMatchObject({
+        POWERTOOLS_METRICS_NAMESPACE: 'IdenfyMultidoc',
+        POWERTOOLS_SERVICE_NAME: 'idenfy-multidoc',
+      });
+    }
+  });
+});

@@ -166,7 +166,7 @@ async function resultVersionOfKnown(): Promise<number> {
   const out = await dynamo.send(
     new GetItemCommand({
       TableName: process.env.TABLE_NAME,
-      Key: { pk: { S: `V#${knownVerificationId}` }, sk: { S: 'RESULT#IDENTITY' } },
+      Key: { pk: { S: `V#${knownVerificationId}` }, sk: { S: `RESULT#${knownScanRef}` } },
       ConsistentRead: true,
     }),
   );

@@ -30,6 +30,8 @@ const originals = {
 
 beforeAll(async () => {
   process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
+  // Metrics (EMF lines) too: their dimensions must never carry the person either.
+  process.env.POWERTOOLS_METRICS_DISABLED = 'false';
   const capture = (chunk: unknown) => {
     captured.push(String(chunk));
     return true;
@@ -53,6 +55,7 @@ afterAll(async () => {
   process.stderr.write = originals.err;
   jest.restoreAllMocks();
   process.env.POWERTOOLS_LOG_LEVEL = 'WARN';
+  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 });
 
 const docData = (overrides: Record<string, unknown> = {}) => ({
@@ -141,6 +144,18 @@ it('logs ids, statuses and error codes, never the person', async () => {
   expect(lines.some((l) => l.includes('"verification reviewed"'))).toBe(true);
   expect(lines.some((l) => l.includes('"verification erased"'))).toBe(true);
   expect(lines.some((l) => l.includes('"sweep"'))).toBe(true);
+  for (const metric of [
+    'VerificationsStarted',
+    'WebhooksRecorded',
+    'WebhooksRejected',
+    'VerificationsFinalized',
+    'MatchVerdicts',
+    'IdenfyCallLatency',
+  ]) {
+    expect({
+      [metric]: lines.some((l) => l.includes('"CloudWatchMetrics"') && l.includes(`"${metric}"`)),
+    }).toEqual({ [metric]: true });
+  }
   const hits = lines.filter((l) => NEEDLES.some((n) => l.toUpperCase().includes(n)));
   expect(hits).toEqual([]);
 });

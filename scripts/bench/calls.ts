@@ -1,0 +1,215 @@
+/**
+ * AWS API calls per path, counted inside the SDK: every client's requests go through the one
+ * `@smithy/node-http-handler` in node_modules, whose `handle` is wrapped here to count each request's
+ * operation (`X-Amz-Target`) against the path being run (AsyncLocalStorage). Powertools' own Secrets
+ * Manager client is counted too. The handlers are the real ones, invoked in-process as Lambda would,
+ * against the emulator; the queue runners are stopped so nothing else calls on their behalf.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { APIGatewayProxyEventV2, SQSEvent } from 'aws-lambda';
+import { signBody } from '../../functions/shared/signature';
+import { toRecord } from '../../local/queue-runner';
+import type { LocalSystem } from '../../local/system';
+
+const context = new AsyncLocalStorage<string>();
+/** path → operation → count */
+const counted = new Map<string, Map<string, number>>();
+let installed = false;
+
+export function installCallCounter(): void {
+  if (installed) return;
+  installed = true;
+  const handle = NodeHttpHandler.prototype.handle;
+  NodeHttpHandler.prototype.handle = function (this: NodeHttpHandler, request, options) {
+    const path = context.getStore();
+    if (path) {
+      const headers = request.headers as Record<string, string>;
+      const target = headers['x-amz-target'] ?? headers['X-Amz-Target'] ?? request.hostname;
+      const op = String(target).replace(/^DynamoDB_\d+\.|^AmazonSQS\.|^AWSEvents\.|^secretsmanager\./, '');
+      const byOp = counted.get(path) ?? new Map<string, number>();
+      byOp.set(op, (byOp.get(op) ?? 0) + 1);
+      counted.set(path, byOp);
+    }
+    return handle.call(this, request, options);
+  };
+}
+
+export interface PathCalls {
+  path: string;
+  /** Runs measured (calls are per run). */
+  runs: number;
+  calls: Record<string, number>;
+  total: number;
+  /** Median in-process handler duration, ms (a proxy for billed Lambda duration). */
+  durationMs: number;
+}
+
+type Handler = (e: unknown) => Promise<Record<string, unknown>>;
+
+function httpEvent(
+  routeKey: string,
+  opts: {
+    body?: string;
+    pathParameters?: Record<string, string>;
+    query?: Record<string, string>;
+    headers?: Record<string, string>;
+  } = {},
+): APIGatewayProxyEventV2 {
+  const [method = 'GET', path = '/'] = routeKey.split(' ');
+  return {
+    version: '2.0',
+    routeKey,
+    rawPath: path,
+    rawQueryString: '',
+    headers: { 'content-type': 'application/json', host: '127.0.0.1', ...opts.headers },
+    queryStringParameters: opts.query,
+    pathParameters: opts.pathParameters,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'bench',
+      domainName: '127.0.0.1',
+      domainPrefix: 'bench',
+      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' },
+      requestId: randomUUID(),
+      routeKey,
+      stage: '$default',
+      time: '',
+      timeEpoch: 0,
+    },
+    body: opts.body,
+    isBase64Encoded: false,
+  };
+}
+
+/** Runs `journeys` verifications path by path, after one warm-up journey; returns calls per path. */
+export async function countCalls(
+  system: LocalSystem,
+  journeys: number,
+  signingKey: string,
+): Promise<PathCalls[]> {
+  installCallCounter();
+  await Promise.all(system.runners.map((r) => r.stop()));
+  const token = system.handlers.token as Handler;
+  const webhook = system.handlers.webhook as Handler;
+  const comparator = system.handlers.comparator as Handler;
+  const simulator = system.simulator;
+  if (!simulator) throw new Error('the bench needs the simulator');
+  const sqs = new SQSClient({});
+  const queueUrl = process.env.QUEUE_URL as string;
+  const queueArn = Object.values(system.provisioned.resources).find((r) => r.ref === queueUrl)?.arn ?? '';
+  const durations = new Map<string, number[]>();
+
+  const run = async <T>(path: string, measured: boolean, work: () => Promise<T>): Promise<T> => {
+    if (!measured) return work();
+    const t = performance.now();
+    const out = await context.run(path, work);
+    durations.set(path, [...(durations.get(path) ?? []), performance.now() - t]);
+    return out;
+  };
+  const deliver = async (scanRef: string, measured: boolean) => {
+    await simulator.complete(scanRef, { deliver: false });
+    const session = simulator.sessions.get(scanRef);
+    const body = JSON.stringify(session?.webhooks.at(-1));
+    const res = await run('webhook', measured, () =>
+      webhook(
+        httpEvent('POST /webhooks/idenfy', {
+          body,
+          headers: {
+            'idenfy-signature': signBody(body, signingKey),
+            'idenfy-event-type': 'IDENTIFICATION_AUTO_FINISHED',
+          },
+        }),
+      ),
+    );
+    if (res.statusCode !== 200) throw new Error(`webhook: ${res.statusCode} ${res.body}`);
+  };
+  const compare = async (path: string, measured: boolean) => {
+    const out = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 1,
+        MessageSystemAttributeNames: ['All'],
+      }),
+    );
+    const messages = out.Messages ?? [];
+    if (messages.length === 0) throw new Error('no work message');
+    const event: SQSEvent = { Records: messages.map((m) => toRecord(m, queueArn)) };
+    await run(path, measured, () => comparator(event));
+    await sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
+      }),
+    );
+  };
+
+  for (let i = 0; i <= journeys; i++) {
+    const measured = i > 0; // the first journey warms the caches (secrets, connections)
+    const clientId = `bench-calls-${randomUUID().slice(0, 8)}`;
+    const started = await run('start', measured, () =>
+      token(
+        httpEvent('POST /verifications', {
+          body: JSON.stringify({
+            clientId,
+            firstName: 'Bench',
+            lastName: 'Person',
+            dateOfBirth: '1990-01-01',
+          }),
+        }),
+      ),
+    );
+    if (started.statusCode !== 201) throw new Error(`start: ${started.statusCode} ${started.body}`);
+    const verificationId = JSON.parse(String(started.body)).verificationId as string;
+    const sessions = () => [...simulator.sessions.values()].filter((s) => s.externalRef === verificationId);
+    const identity = sessions().find((s) => s.tokenType === 'IDENTITY' || s.tokenType === 'IDENTIFICATION');
+    if (!identity) throw new Error('no identity session');
+    await deliver(identity.scanRef, measured);
+    await compare('comparator (waiting)', measured);
+    const link = new URL(identity.successUrl);
+    const cont = await run('continue', measured, () =>
+      token(
+        httpEvent('GET /verifications/{verificationId}/continue', {
+          pathParameters: { verificationId },
+          query: Object.fromEntries(link.searchParams),
+        }),
+      ),
+    );
+    if (cont.statusCode !== 302) throw new Error(`continue: ${cont.statusCode} ${cont.body}`);
+    const document = sessions().find((s) => s.tokenType === 'DOCUMENT');
+    if (!document) throw new Error('no document session');
+    await deliver(document.scanRef, measured);
+    await compare('comparator (decision)', measured);
+    const status = await run('status', measured, () =>
+      token(httpEvent('GET /verifications/{verificationId}', { pathParameters: { verificationId } })),
+    );
+    if (JSON.parse(String(status.body)).status !== 'VERIFIED')
+      throw new Error(`not verified: ${status.body}`);
+  }
+  for (const r of system.runners) r.start();
+
+  const runsOf: Record<string, number> = {
+    start: journeys,
+    webhook: journeys * 2,
+    'comparator (waiting)': journeys,
+    continue: journeys,
+    'comparator (decision)': journeys,
+    status: journeys,
+  };
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+  return Object.entries(runsOf).map(([path, runs]) => {
+    const calls = Object.fromEntries(
+      [...(counted.get(path) ?? new Map<string, number>())].map(([op, n]) => [op, n / runs]),
+    );
+    return {
+      path,
+      runs,
+      calls,
+      total: Object.values(calls).reduce((a, b) => a + b, 0),
+      durationMs: median(durations.get(path) ?? []),
+    };
+  });
+}
