@@ -38,6 +38,8 @@ export interface MultidocConfig {
   jwtAudience?: string;
   /** Days before a verified second document's expiry to publish `Verification Document Expiring`. */
   expiringNoticeDays: number;
+  /** `powertools` bundles the Powertools Tracer (SDK subsegments; ~+90 ms cold start); `lambda` (default): Lambda's active tracing only. */
+  tracer: 'lambda' | 'powertools';
   /** Minutes between sweeper runs (abandonment, retries, expiring permits). */
   sweepIntervalMinutes: number;
   /** iDenfy additionalSteps object for ADDITIONAL_STEP sessions (JSON, API-FACTS §6); the account default when unset. */
@@ -61,6 +63,7 @@ export const DEFAULT_CONFIG: MultidocConfig = {
   clientAuth: 'iam',
   expiringNoticeDays: 30,
   sweepIntervalMinutes: 5,
+  tracer: 'lambda',
 };
 
 /** Reads each key of MultidocConfig from context; lists may be given as comma-separated strings. */
@@ -131,6 +134,7 @@ export function validateConfig(c: MultidocConfig): MultidocConfig {
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
       problems.push('additionalSteps must be a JSON object (iDenfy additionalSteps, API-FACTS §6)');
   }
+  if (!['lambda', 'powertools'].includes(c.tracer)) problems.push('tracer must be lambda or powertools');
   if (!['iam', 'jwt'].includes(c.clientAuth)) problems.push('clientAuth must be iam or jwt');
   if (c.clientAuth === 'jwt' && (!c.jwtIssuer || !URL.canParse(c.jwtIssuer) || !c.jwtAudience)) {
     problems.push('clientAuth=jwt needs jwtIssuer (a URL) and jwtAudience');

@@ -135,6 +135,7 @@ export class MultidocStack extends Stack {
       : {};
     const token = new MultidocFunction(this, 'Token', {
       handler: 'token',
+      powertoolsTracer: config.tracer === 'powertools',
       description: 'Starts, lists, reviews and erases verifications; creates iDenfy sessions; continue links',
       timeout: Duration.seconds(29),
       environment: {
@@ -154,6 +155,7 @@ export class MultidocStack extends Stack {
     });
     const webhook = new MultidocFunction(this, 'Webhook', {
       handler: 'webhook',
+      powertoolsTracer: config.tracer === 'powertools',
       description: "Verifies and records iDenfy's webhooks, queues the comparison",
       // iDenfy gives up on an answer after 10 s.
       timeout: Duration.seconds(9),
@@ -167,12 +169,14 @@ export class MultidocStack extends Stack {
     });
     const comparator = new MultidocFunction(this, 'Comparator', {
       handler: 'comparator',
+      powertoolsTracer: config.tracer === 'powertools',
       description: 'Compares both sessions of a verification, decides and publishes the status',
       timeout: COMPARATOR_TIMEOUT,
       environment: { ...common, ...events, ...policy },
     });
     const sweeper = new MultidocFunction(this, 'Sweeper', {
       handler: 'sweeper',
+      powertoolsTracer: config.tracer === 'powertools',
       description:
         'Scheduled: expires abandoned verifications, retries unpublished events and erasures, announces expiring permits',
       timeout: Duration.minutes(5),

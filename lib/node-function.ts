@@ -17,6 +17,8 @@ export interface MultidocFunctionProps {
   environment: Record<string, string>;
   timeout?: Duration;
   memorySize?: number;
+  /** Bundle and turn on the Powertools Tracer (functions/shared/tracing.ts); otherwise it is left out. */
+  powertoolsTracer?: boolean;
 }
 
 export class MultidocFunction extends Construct {
@@ -42,6 +44,7 @@ export class MultidocFunction extends Construct {
       environment: {
         POWERTOOLS_SERVICE_NAME: 'idenfy-multidoc',
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        ...(props.powertoolsTracer ? { MULTIDOC_TRACER: 'powertools' } : {}),
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
       },
@@ -52,8 +55,9 @@ export class MultidocFunction extends Construct {
         format: OutputFormat.CJS,
         // ESM entry points first: the SDK and zod tree-shake far better than through their CJS builds.
         mainFields: ['module', 'main'],
-        // The Node.js 22 runtime ships SDK v3, but bundling pins the versions we test against.
-        externalModules: [],
+        // The Node.js 22 runtime ships SDK v3, but bundling pins the versions we test against. The
+        // Tracer is only in the bundle when it is turned on (it is never loaded otherwise).
+        externalModules: props.powertoolsTracer ? [] : ['@aws-lambda-powertools/tracer'],
         forceDockerBundling: false,
       },
     });

@@ -10,6 +10,7 @@ import { formatReport, runLoad } from './load-driver';
 
 async function main() {
   process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const moto = process.env.AWS_ENDPOINT_URL ? undefined : await startMoto(await freePort());
   if (moto) Object.assign(process.env, emulatorEnv(moto.endpoint));

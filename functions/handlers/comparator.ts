@@ -11,9 +11,14 @@ import { env } from '../shared/config';
 import { logger, safeErrorName } from '../shared/logger';
 import { recordDecision } from '../shared/metrics';
 import { workMessageSchema } from '../shared/schemas';
+import { traced, withTracing } from '../shared/tracing';
 
-const repo = new DynamoVerificationRepository(new DynamoDBClient({}), env.tableName());
-const publisher = new EventBridgePublisher(new EventBridgeClient({}), env.eventBusName(), env.eventSource());
+const repo = new DynamoVerificationRepository(traced(new DynamoDBClient({})), env.tableName());
+const publisher = new EventBridgePublisher(
+  traced(new EventBridgeClient({})),
+  env.eventBusName(),
+  env.eventSource(),
+);
 const policy = env.policy();
 const noticeDays = env.expiringNoticeDays();
 
@@ -40,7 +45,7 @@ async function processRecord(record: SQSRecord): Promise<void> {
   }
 }
 
-export async function handler(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
+async function handle(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
   if (context) logger.addContext(context);
   // One processor per invocation (it holds the batch's state), so the handler is safe to run
   // concurrently in one process, as local mode's pollers do. Failures skip only their own group.
@@ -52,3 +57,5 @@ export async function handler(event: SQSEvent, context?: Context): Promise<SQSBa
     throwOnFullBatchFailure: false,
   });
 }
+
+export const handler = withTracing('comparator', handle);

@@ -15,9 +15,14 @@ import { type SweepReport, sweep } from '../app/sweep';
 import { env } from '../shared/config';
 import { logger, safeErrorName } from '../shared/logger';
 import { recordDecision, recordIdenfyCall } from '../shared/metrics';
+import { traced, withTracing } from '../shared/tracing';
 
-const repo = new DynamoVerificationRepository(new DynamoDBClient({}), env.tableName());
-const publisher = new EventBridgePublisher(new EventBridgeClient({}), env.eventBusName(), env.eventSource());
+const repo = new DynamoVerificationRepository(traced(new DynamoDBClient({})), env.tableName());
+const publisher = new EventBridgePublisher(
+  traced(new EventBridgeClient({})),
+  env.eventBusName(),
+  env.eventSource(),
+);
 const policy = env.policy();
 
 /** Only a run that has a silent session or a pending erasure reads the secret. */
@@ -44,7 +49,7 @@ export interface SweepEvent {
   time?: string;
 }
 
-export async function handler(event: SweepEvent = {}, context?: Context): Promise<SweepReport> {
+async function handle(event: SweepEvent = {}, context?: Context): Promise<SweepReport> {
   if (context) logger.addContext(context);
   const at = event.time ? new Date(event.time) : new Date();
   const now = Number.isNaN(at.getTime()) ? new Date() : at;
@@ -74,3 +79,5 @@ export async function handler(event: SweepEvent = {}, context?: Context): Promis
   logger.info('sweep', { ...report });
   return report;
 }
+
+export const handler = withTracing('sweeper', handle);

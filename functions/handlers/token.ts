@@ -31,10 +31,15 @@ import {
 import { logFailure, logger } from '../shared/logger';
 import { count, METRIC, recordIdenfyCall } from '../shared/metrics';
 import { listQuerySchema, reviewSchema, startVerificationSchema } from '../shared/schemas';
+import { traced, withTracing } from '../shared/tracing';
 
-const dynamo = new DynamoDBClient({});
+const dynamo = traced(new DynamoDBClient({}));
 const repo = new DynamoVerificationRepository(dynamo, env.tableName());
-const publisher = new EventBridgePublisher(new EventBridgeClient({}), env.eventBusName(), env.eventSource());
+const publisher = new EventBridgePublisher(
+  traced(new EventBridgeClient({})),
+  env.eventBusName(),
+  env.eventSource(),
+);
 const MAX_BODY_BYTES = 16 * 1024;
 
 function jsonBody(event: HttpEvent): unknown {
@@ -148,7 +153,7 @@ async function route(event: HttpEvent): Promise<HttpResult> {
   }
 }
 
-export async function handler(event: HttpEvent, context?: Context): Promise<HttpResult> {
+async function handle(event: HttpEvent, context?: Context): Promise<HttpResult> {
   if (context) logger.addContext(context);
   try {
     return await route(event);
@@ -158,3 +163,5 @@ export async function handler(event: HttpEvent, context?: Context): Promise<Http
     return result;
   }
 }
+
+export const handler = withTracing('token', handle);

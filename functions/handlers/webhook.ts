@@ -12,12 +12,13 @@ import { errorResult, type HttpEvent, type HttpResult, header, json, rawBody } f
 import { allowList } from '../shared/ip-allow-list';
 import { logFailure, logger } from '../shared/logger';
 import { count, METRIC } from '../shared/metrics';
+import { traced, withTracing } from '../shared/tracing';
 
-const repo = new DynamoVerificationRepository(new DynamoDBClient({}), env.tableName());
-const queue = new SqsWorkQueue(new SQSClient({}), env.queueUrl());
+const repo = new DynamoVerificationRepository(traced(new DynamoDBClient({})), env.tableName());
+const queue = new SqsWorkQueue(traced(new SQSClient({})), env.queueUrl());
 const sourceAllowed = allowList(env.webhookAllowedIps());
 
-export async function handler(event: HttpEvent, context?: Context): Promise<HttpResult> {
+async function handle(event: HttpEvent, context?: Context): Promise<HttpResult> {
   if (context) logger.addContext(context);
   try {
     if (!sourceAllowed(event.requestContext?.http?.sourceIp)) {
@@ -54,3 +55,5 @@ export async function handler(event: HttpEvent, context?: Context): Promise<Http
     return result;
   }
 }
+
+export const handler = withTracing('webhook', handle);

@@ -433,6 +433,19 @@ describe('observability', () => {
     for (const a of alarms) expect(String(a.AlarmDescription).length).toBeGreaterThan(80);
   });
 
+  it('the Powertools Tracer is opt-in: off, no function turns it on; tracer=powertools turns it on everywhere', () => {
+    for (const [, fn] of resources('AWS::Lambda::Function')) {
+      expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
+      expect(fn.Properties.Environment.Variables.MULTIDOC_TRACER).toBeUndefined();
+    }
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new MultidocStack(app, 'Traced', { config: { ...DEFAULT_CONFIG, tracer: 'powertools' } });
+    const fns = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'));
+    expect(fns.map((f) => f.Properties.Environment.Variables.MULTIDOC_TRACER)).toEqual(
+      Array(4).fill('powertools'),
+    );
+  });
+
   it('functions emit metrics into the namespace the dashboard reads', () => {
     for (const [, fn] of resources('AWS::Lambda::Function')) {
       expect(fn.Properties.Environment.Variables).toMatchObject({
