@@ -1,6 +1,8 @@
 /** The decision policy from configuration (JSON), checked key by key; defaults fill what is left out. */
+
+import * as z from 'zod/mini';
 import { DEFAULT_POLICY, type DecisionPolicy } from '../domain/policy';
-import { z } from './zod';
+import './zod';
 
 const outcome = z.enum(['REQUIRES_REVIEW', 'REJECTED']);
 const policySchema = z.strictObject({

@@ -1,9 +1,10 @@
 /** Input contracts: the start request (strict) and iDenfy's webhook (tolerant). */
 
+import * as z from 'zod/mini';
 import { REVIEW_DECISIONS } from '../domain/lifecycle';
 import { parseIsoDate } from '../domain/normalise';
 import { METHODS } from '../domain/types';
-import { z } from './zod';
+import './zod';
 
 /** iDenfy's KycDocumentTypeEnum (API-FACTS §7.3). */
 export const DOCUMENT_TYPES = [

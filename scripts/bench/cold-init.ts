@@ -93,6 +93,7 @@ export function measureColdInit(rounds: number): ColdInitReport {
         format: 'cjs',
         mainFields: ['module', 'main'],
         absWorkingDir: join(__dirname, '..', '..'),
+        nodePaths: [join(__dirname, '..', '..', 'node_modules')],
         logLevel: 'silent',
       });
       floors.set(h.name, { file, size: readFileSync(file).length });

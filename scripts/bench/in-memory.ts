@@ -93,7 +93,10 @@ export class InMemoryRepository {
       claimOutbox: () => this.claimOutbox(),
       releaseOutbox: () => this.releaseOutbox(),
       markPublished: (id, v) => this.markPublished(id, v),
-      snapshot: unused('snapshot'),
+      snapshot: async (id) => {
+        const verification = await this.get(id);
+        return verification ? { verification, results: await this.resultsOf(id), audit: [] } : undefined;
+      },
       listByClient: unused('listByClient'),
       pendingForClient: unused('pendingForClient'),
       create: unused('create'),
