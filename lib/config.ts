@@ -38,7 +38,7 @@ export interface MultidocConfig {
   jwtAudience?: string;
   /** Days before a verified second document's expiry to publish `Verification Document Expiring`. */
   expiringNoticeDays: number;
-  /** `powertools` bundles the Powertools Tracer (SDK subsegments; ~+90 ms cold start); `lambda` (default): Lambda's active tracing only. */
+  /** `powertools` bundles the Powertools Tracer (SDK subsegments; ~+44 ms cold start); `lambda` (default): Lambda's active tracing only. */
   tracer: 'lambda' | 'powertools';
   /** Minutes between sweeper runs (abandonment, retries, expiring permits). */
   sweepIntervalMinutes: number;

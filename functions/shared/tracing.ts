@@ -1,7 +1,7 @@
 /**
  * Powertools Tracer, opt-in (`-c tracer=powertools`): SDK calls become X-Ray subsegments and each
  * invocation a `## <handler>` subsegment with a ColdStart annotation. Off by default: bundled, it adds
- * about 124 KiB and 90 ms to every cold start (docs/benchmarks.md), against Lambda's own active tracing,
+ * about 131 KiB and 44 ms to every cold start (docs/benchmarks.md), against Lambda's own active tracing,
  * which is always on. When off, the stack leaves the package out of the bundle and nothing loads it.
  */
 import type { Tracer } from '@aws-lambda-powertools/tracer';
