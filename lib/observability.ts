@@ -49,7 +49,8 @@ export class Observability extends Construct {
         dimensionsMap: { service: props.serviceName, ...dimensions },
         statistic,
         period: FIVE_MINUTES,
-        label: label ?? (Object.values(dimensions).join(' ') || metricName),
+        // Alarms need a plain metric (a label turns it into metric math): label graph lines only.
+        label: label ?? (Object.values(dimensions).join(' ') || undefined),
       });
     const alarm = (
       id: string,

@@ -4,6 +4,6 @@
  * zod (every locale, JSON Schema) in each bundle (≈ 420 KiB).
  */
 import { config } from 'zod/mini';
-import en from 'zod/v4/locales/en.js';
+import { en } from 'zod/v4/locales';
 
 config(en());
