@@ -37,7 +37,7 @@ export async function recordWebhook(
 
   // iDenfy echoes the verification id we sent as externalRef (the body is signed): one conditional
   // write into that verification's slot for the session records it. Without it, look the session up.
-  const verificationId = hook.externalRef ?? (await deps.repo.findSession(hook.scanRef))?.verificationId;
+  const verificationId = hook.externalRef || (await deps.repo.findSession(hook.scanRef))?.verificationId;
   if (!verificationId) return { status: 'ignored' };
 
   const result = {

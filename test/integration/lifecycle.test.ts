@@ -559,6 +559,29 @@ describe('expiring permits', () => {
   });
 });
 
+describe('webhook routing', () => {
+  it('finds the session by scanRef when externalRef is missing, and ignores a scanRef under another verification', async () => {
+    const a = await startVerification(system, { clientId: 'route-a', method: 'ADDITIONAL_STEP' });
+    const b = await startVerification(system, { clientId: 'route-b', method: 'ADDITIONAL_STEP' });
+    const body = (scanRef: string, externalRef: string | null) => ({
+      scanRef,
+      externalRef,
+      final: true,
+      status: { overall: 'APPROVED', additionalSteps: 'VALID' },
+      additionalSteps: { RESIDENCE_PERMIT: 'UPLOAD' },
+      data: { docFirstName: 'JOHN', docLastName: 'SAMPLE' },
+    });
+    const crossed = await postWebhook(system, body(a.identity.scanRef, b.verificationId));
+    expect(crossed.body).toEqual({ status: 'ignored' });
+    const unnamed = await postWebhook(system, body(a.identity.scanRef, null));
+    expect(unnamed.body).toMatchObject({ status: 'recorded', verificationId: a.verificationId });
+    expect(await waitForStatus(a.verificationId, 'REQUIRES_REVIEW')).toMatchObject({
+      reasons: ['ADDITIONAL_DOCUMENT_NEEDS_REVIEW'],
+    });
+    expect((await get(b.verificationId)).sessions.identity.final).toBe(false);
+  });
+});
+
 describe('contracts', () => {
   it('every event published in this file conforms to its JSON Schema', () => {
     expect(system.events.length).toBeGreaterThan(15);
