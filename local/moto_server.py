@@ -1,17 +1,20 @@
 """
 moto in server mode for local mode and the tests: `python3 local/moto_server.py -H 127.0.0.1 -p PORT`.
 
-Three additions to plain `python3 -m moto.server`, nothing else:
+Four additions to plain `python3 -m moto.server`, nothing else:
 1. It exits when its stdin closes, so a parent that dies without cleaning up leaves no orphan.
 2. DynamoDB TransactWriteItems snapshots only the items a transaction touches. moto 5.2 deep-copies
    every table named in a transaction to roll back on failure: O(table size) time and memory per
    transaction (measured: +142 MB resident per 300 transactions, 14 GB in a 1,000-verification load
    run) and `dictionary changed size during iteration` errors when another request writes the table
    during the copy. The rollback restores the same items to the same state, so behaviour is unchanged.
-3. A DynamoDB Query on the table's own key reads that partition only. moto 5.2 builds, sorts and
+3. DynamoDB requests run one at a time, as conditional writes must: moto's threaded server checks a
+   condition and applies the write in two steps, so two concurrent UpdateItem calls with the same
+   `version = :expected` condition could both succeed (measured: a decision written twice, two events).
+4. A DynamoDB Query on the table's own key reads that partition only. moto 5.2 builds, sorts and
    filters a list of every item in the table for each Query: O(table size) per read, so a load run
    slows down as the table grows. The same items come back in the same order.
-   Set MOTO_PLAIN=1 to run moto's own code for 2 and 3.
+   Set MOTO_PLAIN=1 to run moto's own code for 2 to 4.
 """
 import copy
 import os
@@ -39,7 +42,9 @@ class _TablesAreNotCopied:
         return copy.deepcopy(obj, memo)
 
 
-_transactions = threading.RLock()
+# One lock for every DynamoDB request (moto is effectively single-threaded under the GIL anyway).
+_dynamodb = threading.RLock()
+_transactions = _dynamodb
 _moto_transact_write_items = DynamoDBBackend.transact_write_items
 
 
@@ -105,6 +110,27 @@ def all_items(self):
     return sorted(self.items.get(hash_key, {}).values(), key=lambda item: item.range_key)
 
 
+SERIALISED = [
+    "put_item",
+    "update_item",
+    "delete_item",
+    "get_item",
+    "query",
+    "scan",
+    "batch_get_item",
+    "batch_write_item",
+    "transact_get_items",
+]
+
+
+def _serialised(method):
+    def run(self, *args, **kwargs):
+        with _dynamodb:
+            return method(self, *args, **kwargs)
+
+    return run
+
+
 if __name__ == "__main__":
     threading.Thread(target=exit_when_stdin_closes, daemon=True).start()
     if os.environ.get("MOTO_PLAIN") != "1":
@@ -112,4 +138,7 @@ if __name__ == "__main__":
         DynamoDBBackend.transact_write_items = transact_write_items
         dynamo_table.Table.query = query
         dynamo_table.Table.all_items = all_items
+        for name in SERIALISED:
+            if hasattr(DynamoDBBackend, name):
+                setattr(DynamoDBBackend, name, _serialised(getattr(DynamoDBBackend, name)))
     main(sys.argv[1:])
