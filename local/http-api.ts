@@ -88,6 +88,48 @@ export function toEvent(
   };
 }
 
+/**
+ * A payload-2.0 event for a route, built directly (no socket): for tests and the benchmark that invoke a
+ * handler in-process. Bodies follow the same rule as served requests: UTF-8 text as text, else base64.
+ */
+export function routeEvent(
+  routeKey: string,
+  opts: {
+    body?: Buffer | string;
+    headers?: Record<string, string>;
+    pathParameters?: Record<string, string>;
+    query?: Record<string, string>;
+  } = {},
+): APIGatewayProxyEventV2 {
+  const [method = 'GET', path = '/'] = routeKey.split(' ');
+  const body = typeof opts.body === 'string' ? Buffer.from(opts.body) : (opts.body ?? Buffer.alloc(0));
+  const textual = isUtf8(body);
+  const now = new Date();
+  return {
+    version: '2.0',
+    routeKey,
+    rawPath: path,
+    rawQueryString: '',
+    headers: { 'content-type': 'application/json', host: '127.0.0.1', ...opts.headers },
+    queryStringParameters: opts.query,
+    pathParameters: opts.pathParameters,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: '127.0.0.1',
+      domainPrefix: 'local',
+      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'in-process' },
+      requestId: randomUUID(),
+      routeKey,
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+    body: body.length === 0 ? undefined : textual ? body.toString('utf8') : body.toString('base64'),
+    isBase64Encoded: body.length > 0 && !textual,
+  };
+}
+
 export class LocalHttpApi {
   private server?: Server;
   private compiled: CompiledRoute[] = [];

@@ -459,7 +459,7 @@ export class DynamoVerificationRepository implements VerificationRepository {
     r: ReviewWrite,
     audit: AuditEntry,
     retentionDays: number,
-  ): Promise<Verification> {
+  ): Promise<void> {
     const due = dueParts(r.sweepAt);
     try {
       await this.doc.send(
@@ -502,9 +502,6 @@ export class DynamoVerificationRepository implements VerificationRepository {
       if (err instanceof TransactionCanceledException) throw new VersionConflict();
       throw err;
     }
-    const saved = await this.get(verificationId);
-    if (!saved) throw new VersionConflict();
-    return saved;
   }
 
   private auditPut(verificationId: string, audit: AuditEntry, n: number | string, retentionDays: number) {

@@ -70,26 +70,15 @@ export async function finaliseVerification(
     if (!decision) return 'waiting';
 
     const decidedAt = deps.now().toISOString();
-    const version = v.version + 1;
-    const outbox: OutboxEvent = {
-      eventId: `${v.verificationId}#${version}`,
-      detailType: 'Verification Finalized',
-      version,
-      detail: {
-        schemaVersion: 1,
-        eventId: `${v.verificationId}#${version}`,
-        verificationId: v.verificationId,
-        clientId: v.clientId,
-        method: v.method,
-        status: decision.status,
-        previousStatus: v.status,
-        reasons: decision.reasons,
-        policyVersion: deps.policy.policyVersion,
-        sessions: eventSessions(v, results),
-        checks: decision.checks,
-        decidedAt,
-      },
-    };
+    const outbox = nextOutboxEvent(v, 'Verification Finalized', {
+      status: decision.status,
+      previousStatus: v.status,
+      reasons: decision.reasons,
+      policyVersion: deps.policy.policyVersion,
+      sessions: eventSessions(v, results),
+      checks: decision.checks,
+      decidedAt,
+    });
     try {
       const saved = await deps.repo.saveDecision(verificationId, v.version, {
         ...decision,
@@ -146,6 +135,29 @@ export async function publishOutbox(
   }
   await deps.repo.markPublished(v.verificationId, v.outbox.version, dueAt(v, deps.noticeDays));
   return true;
+}
+
+/** A verification's next outbox event: the next version, its stable eventId and the detail's common head. */
+export function nextOutboxEvent(
+  v: Verification,
+  detailType: OutboxEvent['detailType'],
+  detail: Record<string, unknown>,
+): OutboxEvent {
+  const version = v.version + 1;
+  const eventId = `${v.verificationId}#${version}`;
+  return {
+    eventId,
+    detailType,
+    version,
+    detail: {
+      schemaVersion: 1,
+      eventId,
+      verificationId: v.verificationId,
+      clientId: v.clientId,
+      method: v.method,
+      ...detail,
+    },
+  };
 }
 
 /** A claim to publish for this run, written with the outbox event. */

@@ -188,7 +188,7 @@ export interface VerificationRepository {
     review: ReviewWrite,
     audit: AuditEntry,
     retentionDays: number,
-  ): Promise<Verification>;
+  ): Promise<void>;
   /** The expiring-document notice, once; VersionConflict when the verification changed meanwhile. */
   saveExpiringNotice(
     verificationId: string,

@@ -1,9 +1,15 @@
 /** Use case: a person decides a verification that needs review (DESIGN §2–§3). Audited, published once. */
 import { OUTBOX_RETRY_MS, type ReviewDecision, reviewTransition } from '../domain/lifecycle';
 import { HttpError, notFound } from '../shared/errors';
-import { eventSessions, type FinaliseDeps, outboxClaim, publishOutbox } from './finalise-verification';
+import {
+  eventSessions,
+  type FinaliseDeps,
+  nextOutboxEvent,
+  outboxClaim,
+  publishOutbox,
+} from './finalise-verification';
 import { getVerificationView } from './get-verification';
-import type { AuditEntry, OutboxEvent } from './model';
+import type { AuditEntry, Verification } from './model';
 import { VersionConflict } from './model';
 
 export interface ReviewRequest {
@@ -29,27 +35,15 @@ export async function reviewVerification(verificationId: string, req: ReviewRequ
   if (!to) throw notReviewable(v.status);
 
   const at = deps.now().toISOString();
-  const version = v.version + 1;
-  const eventId = `${v.verificationId}#${version}`;
-  const outbox: OutboxEvent = {
-    eventId,
-    detailType: 'Verification Reviewed',
-    version,
-    detail: {
-      schemaVersion: 1,
-      eventId,
-      verificationId: v.verificationId,
-      clientId: v.clientId,
-      method: v.method,
-      status: to.status,
-      previousStatus: v.status,
-      reasons: to.reasons,
-      sessions: eventSessions(v, results),
-      checks: v.checks ?? {},
-      review: { decision: req.decision, reviewedAt: at },
-      decidedAt: v.decidedAt ?? at,
-    },
-  };
+  const outbox = nextOutboxEvent(v, 'Verification Reviewed', {
+    status: to.status,
+    previousStatus: v.status,
+    reasons: to.reasons,
+    sessions: eventSessions(v, results),
+    checks: v.checks ?? {},
+    review: { decision: req.decision, reviewedAt: at },
+    decidedAt: v.decidedAt ?? at,
+  });
   const audit: AuditEntry = {
     at,
     action: 'REVIEWED',
@@ -58,28 +52,24 @@ export async function reviewVerification(verificationId: string, req: ReviewRequ
     to,
     note: req.note ?? null,
   };
-  let saved: Awaited<ReturnType<typeof deps.repo.saveReview>>;
+  const write = {
+    ...to,
+    updatedAt: at,
+    outbox,
+    sweepAt: new Date(Date.parse(at) + OUTBOX_RETRY_MS).toISOString(),
+    claim: outboxClaim(deps),
+  };
   try {
-    saved = await deps.repo.saveReview(
-      verificationId,
-      v.version,
-      {
-        ...to,
-        updatedAt: at,
-        outbox,
-        sweepAt: new Date(Date.parse(at) + OUTBOX_RETRY_MS).toISOString(),
-        claim: outboxClaim(deps),
-      },
-      audit,
-      deps.retentionDays,
-    );
+    await deps.repo.saveReview(verificationId, v.version, write, audit, deps.retentionDays);
   } catch (err) {
     if (!(err instanceof VersionConflict)) throw err;
     // A concurrent review (or decision) won: say what it is now.
     const now = await deps.repo.get(verificationId);
     throw notReviewable(now?.status ?? v.status);
   }
-  // The review stands even if the publish fails now: the sweep retries the outbox.
+  // What the transaction wrote, without reading it back; the review stands even if the publish fails
+  // now: the sweep retries the outbox.
+  const saved: Verification = { ...v, ...to, updatedAt: at, outbox, version: outbox.version };
   await publishOutbox(saved, deps, true).catch(() => false);
   return getVerificationView(verificationId, deps.repo);
 }

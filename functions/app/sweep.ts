@@ -20,11 +20,12 @@ import { deleteAtIdenfy } from './erase-verification';
 import {
   type FinaliseDeps,
   finaliseVerification,
+  nextOutboxEvent,
   outboxClaim,
   publishOutbox,
   resultFor,
 } from './finalise-verification';
-import type { IdenfyApi, OutboxEvent, Verification } from './model';
+import type { IdenfyApi, Verification } from './model';
 import { VersionConflict } from './model';
 import { contentDigest } from './record-webhook';
 import { dueAt } from './schedule';
@@ -183,26 +184,14 @@ async function abandon(v: Verification, deps: SweepDeps): Promise<SweepOutcome> 
 async function announceExpiring(v: Verification, deps: SweepDeps): Promise<SweepOutcome> {
   const now = deps.now();
   const expiresOn = v.documentExpiresOn as string;
-  const version = v.version + 1;
-  const eventId = `${v.verificationId}#${version}`;
-  const outbox: OutboxEvent = {
-    eventId,
-    detailType: 'Verification Document Expiring',
-    version,
-    detail: {
-      schemaVersion: 1,
-      eventId,
-      verificationId: v.verificationId,
-      clientId: v.clientId,
-      method: v.method,
-      status: v.status,
-      documentType: v.report?.documentChecks?.documentType.value ?? null,
-      documentExpiresOn: expiresOn,
-      daysLeft: daysUntil(expiresOn, now),
-      noticeDays: deps.noticeDays,
-      noticeDueAt: expiringNoticeAt(expiresOn, deps.noticeDays)?.toISOString() ?? null,
-    },
-  };
+  const outbox = nextOutboxEvent(v, 'Verification Document Expiring', {
+    status: v.status,
+    documentType: v.report?.documentChecks?.documentType.value ?? null,
+    documentExpiresOn: expiresOn,
+    daysLeft: daysUntil(expiresOn, now),
+    noticeDays: deps.noticeDays,
+    noticeDueAt: expiringNoticeAt(expiresOn, deps.noticeDays)?.toISOString() ?? null,
+  });
   try {
     const saved = await deps.repo.saveExpiringNotice(
       v.verificationId,

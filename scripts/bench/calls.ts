@@ -9,8 +9,9 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { APIGatewayProxyEventV2, SQSEvent } from 'aws-lambda';
+import type { SQSEvent } from 'aws-lambda';
 import { signBody } from '../../functions/shared/signature';
+import { routeEvent } from '../../local/http-api';
 import { toRecord } from '../../local/queue-runner';
 import type { LocalSystem } from '../../local/system';
 
@@ -49,41 +50,6 @@ export interface PathCalls {
 
 type Handler = (e: unknown) => Promise<Record<string, unknown>>;
 
-function httpEvent(
-  routeKey: string,
-  opts: {
-    body?: string;
-    pathParameters?: Record<string, string>;
-    query?: Record<string, string>;
-    headers?: Record<string, string>;
-  } = {},
-): APIGatewayProxyEventV2 {
-  const [method = 'GET', path = '/'] = routeKey.split(' ');
-  return {
-    version: '2.0',
-    routeKey,
-    rawPath: path,
-    rawQueryString: '',
-    headers: { 'content-type': 'application/json', host: '127.0.0.1', ...opts.headers },
-    queryStringParameters: opts.query,
-    pathParameters: opts.pathParameters,
-    requestContext: {
-      accountId: '000000000000',
-      apiId: 'bench',
-      domainName: '127.0.0.1',
-      domainPrefix: 'bench',
-      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' },
-      requestId: randomUUID(),
-      routeKey,
-      stage: '$default',
-      time: '',
-      timeEpoch: 0,
-    },
-    body: opts.body,
-    isBase64Encoded: false,
-  };
-}
-
 /** Runs `journeys` verifications path by path, after one warm-up journey; returns calls per path. */
 export async function countCalls(
   system: LocalSystem,
@@ -115,7 +81,7 @@ export async function countCalls(
     const body = JSON.stringify(session?.webhooks.at(-1));
     const res = await run('webhook', measured, () =>
       webhook(
-        httpEvent('POST /webhooks/idenfy', {
+        routeEvent('POST /webhooks/idenfy', {
           body,
           headers: {
             'idenfy-signature': signBody(body, signingKey),
@@ -152,7 +118,7 @@ export async function countCalls(
     const clientId = `bench-calls-${randomUUID().slice(0, 8)}`;
     const started = await run('start', measured, () =>
       token(
-        httpEvent('POST /verifications', {
+        routeEvent('POST /verifications', {
           body: JSON.stringify({
             clientId,
             firstName: 'Bench',
@@ -172,7 +138,7 @@ export async function countCalls(
     const link = new URL(identity.successUrl);
     const cont = await run('continue', measured, () =>
       token(
-        httpEvent('GET /verifications/{verificationId}/continue', {
+        routeEvent('GET /verifications/{verificationId}/continue', {
           pathParameters: { verificationId },
           query: Object.fromEntries(link.searchParams),
         }),
@@ -184,7 +150,7 @@ export async function countCalls(
     await deliver(document.scanRef, measured);
     await compare('comparator (decision)', measured);
     const status = await run('status', measured, () =>
-      token(httpEvent('GET /verifications/{verificationId}', { pathParameters: { verificationId } })),
+      token(routeEvent('GET /verifications/{verificationId}', { pathParameters: { verificationId } })),
     );
     if (JSON.parse(String(status.body)).status !== 'VERIFIED')
       throw new Error(`not verified: ${status.body}`);

@@ -7,6 +7,7 @@ import { DynamoDBClient, GetItemCommand, ScanCommand } from '@aws-sdk/client-dyn
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import fc from 'fast-check';
 import { signBody } from '../../functions/shared/signature';
+import { routeEvent } from '../../local/http-api';
 import { DEFAULT_LOCAL_KEYS, type LocalSystem } from '../../local/system';
 import { startTestSystem, startVerification } from './helpers';
 
@@ -34,32 +35,8 @@ afterAll(async () => {
 
 type Handler = (e: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 
-function apiEvent(routeKey: string, body: Buffer, headers: Record<string, string>): APIGatewayProxyEventV2 {
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(body);
-  const binary = !Buffer.from(text, 'utf8').equals(body);
-  const [method = 'POST', path = '/'] = routeKey.split(' ');
-  return {
-    version: '2.0',
-    routeKey,
-    rawPath: path,
-    rawQueryString: '',
-    headers: { 'content-type': 'application/json', host: '127.0.0.1', ...headers },
-    requestContext: {
-      accountId: '000000000000',
-      apiId: 'fuzz',
-      domainName: '127.0.0.1',
-      domainPrefix: 'fuzz',
-      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'fuzz' },
-      requestId: 'fuzz',
-      routeKey,
-      stage: '$default',
-      time: '',
-      timeEpoch: 0,
-    },
-    body: binary ? body.toString('base64') : text,
-    isBase64Encoded: binary,
-  };
-}
+const apiEvent = (routeKey: string, body: Buffer, headers: Record<string, string>) =>
+  routeEvent(routeKey, { body, headers });
 
 const validPayload = (scanRef: string) => ({
   scanRef,
