@@ -17,6 +17,8 @@ export interface MultidocConfig {
   eventSource: string;
   /** Second-document types allowed when the start request names none. */
   allowedDocumentTypes: string[];
+  /** Types the identity session may read (its token's `documents`, and checked in the decision). */
+  identityDocumentTypes: string[];
   /** Days personal data is kept (DynamoDB TTL) even without an erasure request. */
   retentionDays: number;
   /** iDenfy token lifetime (`expiryTime`) in seconds. */
@@ -55,6 +57,7 @@ export const DEFAULT_CONFIG: MultidocConfig = {
   defaultUnverifiedUrl: 'https://ui.idenfy.com/result?status=unverified',
   eventSource: 'idenfy.multidoc',
   allowedDocumentTypes: ['RESIDENCE_PERMIT'],
+  identityDocumentTypes: ['PASSPORT', 'ID_CARD'],
   retentionDays: 90,
   tokenExpirySeconds: 3600,
   documentSessionMode: 'just-in-time',
@@ -110,6 +113,12 @@ export function validateConfig(c: MultidocConfig): MultidocConfig {
   if (!['just-in-time', 'upfront'].includes(c.documentSessionMode))
     problems.push('documentSessionMode must be just-in-time or upfront');
   if (c.allowedDocumentTypes.length === 0) problems.push('allowedDocumentTypes must name at least one type');
+  if (c.identityDocumentTypes.length === 0)
+    problems.push('identityDocumentTypes must name at least one type');
+  if (c.identityDocumentTypes.some((t) => c.allowedDocumentTypes.includes(t)))
+    problems.push(
+      'identityDocumentTypes and allowedDocumentTypes must not share a type (one document would count twice)',
+    );
   if (!Number.isInteger(c.maxReceiveCount) || c.maxReceiveCount < 1)
     problems.push('maxReceiveCount must be ≥ 1');
   for (const k of [

@@ -55,6 +55,7 @@ export class MultidocStack extends Stack {
   readonly deadLetterQueue: Queue;
   readonly bus: EventBus;
   readonly secret: Secret;
+  readonly documentHashKey: Secret;
   readonly functions: Record<'token' | 'webhook' | 'comparator' | 'sweeper', MultidocFunction>;
   readonly observability: Observability;
 
@@ -118,6 +119,17 @@ export class MultidocStack extends Stack {
         passwordLength: 48,
       },
     });
+    // Our own key for document-number hashes: apart from iDenfy's keys, generated, never leaves AWS.
+    this.documentHashKey = new Secret(this, 'DocumentHashKey', {
+      description:
+        'Key for the keyed hashes of document numbers (one document never counts twice). Generated; rotating it forgets every binding.',
+      generateSecretString: { excludePunctuation: true, passwordLength: 64 },
+    });
+    Validations.of(this.documentHashKey).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Rotating this key makes every stored document hash unrecognisable (a reused document would pass unseen); rotate only with a re-binding plan (README: Document integrity).',
+    });
     Validations.of(this.secret).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason:
@@ -147,6 +159,7 @@ export class MultidocStack extends Stack {
         DEFAULT_ERROR_URL: config.defaultErrorUrl,
         DEFAULT_UNVERIFIED_URL: config.defaultUnverifiedUrl,
         ALLOWED_DOCUMENT_TYPES: config.allowedDocumentTypes.join(','),
+        IDENTITY_DOCUMENT_TYPES: config.identityDocumentTypes.join(','),
         TOKEN_EXPIRY_SECONDS: String(config.tokenExpirySeconds),
         DOCUMENT_SESSION_MODE: config.documentSessionMode,
         ...(config.publicBaseUrl ? { PUBLIC_BASE_URL: config.publicBaseUrl } : {}),
@@ -162,6 +175,7 @@ export class MultidocStack extends Stack {
       environment: {
         ...common,
         SECRET_ID: this.secret.secretArn,
+        DOCUMENT_HASH_SECRET_ID: this.documentHashKey.secretArn,
         QUEUE_URL: this.workQueue.queueUrl,
         WEBHOOK_MAX_BYTES: String(config.webhookMaxBytes),
         ...(config.webhookAllowedIps ? { WEBHOOK_ALLOWED_IPS: config.webhookAllowedIps } : {}),
@@ -199,13 +213,23 @@ export class MultidocStack extends Stack {
     token.fn.addToRolePolicy(
       tableActions(['GetItem', 'PutItem', 'UpdateItem', 'ConditionCheckItem', 'Query']),
     );
+    // Erasure deletes document bindings, and nothing else: only items whose key starts DOC#.
+    token.fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:DeleteItem'],
+        resources: [this.table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['DOC#*'] } },
+      }),
+    );
+    // Decisions (comparator, sweep) bind documents (PutItem of DOC# items).
     token.fn.addToRolePolicy(tableActions(['Query'], 'byClient'));
     webhook.fn.addToRolePolicy(tableActions(['GetItem', 'UpdateItem']));
-    comparator.fn.addToRolePolicy(tableActions(['GetItem', 'UpdateItem', 'Query']));
-    sweeper.fn.addToRolePolicy(tableActions(['GetItem', 'UpdateItem', 'Query']));
+    comparator.fn.addToRolePolicy(tableActions(['GetItem', 'PutItem', 'UpdateItem', 'Query']));
+    sweeper.fn.addToRolePolicy(tableActions(['GetItem', 'PutItem', 'UpdateItem', 'Query']));
     sweeper.fn.addToRolePolicy(tableActions(['Query'], 'bySweep'));
     this.secret.grantRead(token.fn);
     this.secret.grantRead(webhook.fn);
+    this.documentHashKey.grantRead(webhook.fn);
     this.secret.grantRead(sweeper.fn);
     this.workQueue.grantSendMessages(webhook.fn);
     // Decisions (comparator, sweep) and reviews (token) publish through the outbox.

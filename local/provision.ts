@@ -170,14 +170,13 @@ function secretString(p: Record<string, unknown>, values: Record<string, string>
   const gen = p.GenerateSecretString as
     | { SecretStringTemplate?: string; GenerateStringKey?: string; PasswordLength?: number }
     | undefined;
+  const random = (length: number) => randomBytes(length).toString('base64url').slice(0, length);
+  // A generated plain string (no template, no key): a key of our own, such as the document-hash key.
+  if (gen && !gen.SecretStringTemplate && !gen.GenerateStringKey) return random(gen.PasswordLength ?? 32);
   const obj: Record<string, string> = JSON.parse(gen?.SecretStringTemplate ?? '{}');
   for (const key of Object.keys(obj)) if (values[key] !== undefined) obj[key] = values[key];
   if (gen?.GenerateStringKey) {
-    obj[gen.GenerateStringKey] =
-      values[gen.GenerateStringKey] ??
-      randomBytes(gen.PasswordLength ?? 32)
-        .toString('base64url')
-        .slice(0, gen.PasswordLength ?? 32);
+    obj[gen.GenerateStringKey] = values[gen.GenerateStringKey] ?? random(gen.PasswordLength ?? 32);
   }
   return JSON.stringify(obj);
 }

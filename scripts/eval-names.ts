@@ -9,20 +9,25 @@ const byCategory = new Map<string, Scored[]>();
 for (const s of scored) byCategory.set(s.category, [...(byCategory.get(s.category) ?? []), s]);
 
 const pad = (v: unknown, n: number) => String(v).padEnd(n);
+const pct = (n: number, of: number) => (of === 0 ? '-' : `${((100 * n) / of).toFixed(0)}%`);
 console.log(
-  `${pad('category', 22)}${pad('label', 11)}${pad('pairs', 7)}${pad('accepted', 10)}${pad('review', 8)}`,
+  `${pad('category', 27)}${pad('label', 11)}${pad('pairs', 7)}${pad('verified', 10)}${pad('false acc.', 12)}${pad('review', 8)}`,
 );
 for (const [category, rows] of byCategory) {
   const accepted = rows.filter((r) => r.accepted).length;
+  const label = rows[0]?.label;
+  // Same person: the auto-verify rate; different people: every acceptance is a false accept.
+  const verified = label === 'SAME' || label === 'EITHER' ? pct(accepted, rows.length) : '-';
+  const falseAccepts = label === 'DIFFERENT' ? String(accepted) : '-';
   console.log(
-    `${pad(category, 22)}${pad(rows[0]?.label, 11)}${pad(rows.length, 7)}${pad(accepted, 10)}${pad(rows.length - accepted, 8)}`,
+    `${pad(category, 27)}${pad(label, 11)}${pad(rows.length, 7)}${pad(verified, 10)}${pad(falseAccepts, 12)}${pad(pct(rows.length - accepted, rows.length), 8)}`,
   );
 }
 const s = summary(scored);
 const rate = (100 * s.sameMatched) / s.same;
 console.log('');
 console.log(
-  `pairs: ${s.pairs} (same person ${s.same}, different people ${s.different}, tolerable ${s.tolerable})`,
+  `pairs: ${s.pairs} (same person ${s.same}, different people ${s.different}, tolerable ${s.tolerable}, either ${s.either})`,
 );
 console.log(`false accepts (different people accepted): ${s.falseAccepts.length}`);
 console.log(

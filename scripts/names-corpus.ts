@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { comparePeople } from '../functions/domain/match';
 import type { PersonData, Verdict } from '../functions/domain/types';
 
-export type Label = 'SAME' | 'DIFFERENT' | 'TOLERABLE';
+export type Label = 'SAME' | 'DIFFERENT' | 'TOLERABLE' | 'EITHER';
 
 export interface CorpusPair {
   line: number;
@@ -27,11 +27,13 @@ function nameField(raw: string): { latin: string | null; original: string | null
 function person(first: string, last: string): PersonData {
   const f = nameField(first);
   const l = nameField(last);
+  // Both sides of a corpus pair are documents (so an MRZ may have cut a name).
   return {
     firstName: f.latin,
     originalFirstName: f.original,
     lastName: l.latin,
     originalLastName: l.original,
+    fromDocument: true,
   };
 }
 
@@ -40,7 +42,7 @@ export function readCorpus(path = CORPUS_PATH): CorpusPair[] {
   for (const [i, line] of readFileSync(path, 'utf8').split('\n').entries()) {
     if (!line.trim() || line.startsWith('#') || line.startsWith('category\t')) continue;
     const [category = '', label = '', af = '', al = '', bf = '', bl = '', note = ''] = line.split('\t');
-    if (!['SAME', 'DIFFERENT', 'TOLERABLE'].includes(label))
+    if (!['SAME', 'DIFFERENT', 'TOLERABLE', 'EITHER'].includes(label))
       throw new Error(`line ${i + 1}: bad label ${label}`);
     pairs.push({ line: i + 1, category, label: label as Label, a: person(af, al), b: person(bf, bl), note });
   }
@@ -88,5 +90,6 @@ export function summary(scored: Scored[]) {
     different: different.length,
     falseAccepts: different.filter((s) => s.accepted),
     tolerable: scored.filter((s) => s.label === 'TOLERABLE').length,
+    either: scored.filter((s) => s.label === 'EITHER').length,
   };
 }

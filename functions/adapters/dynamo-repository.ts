@@ -7,6 +7,9 @@
  *   V#<id> / AUDIT#<at>#<n>      append-only audit trail (reviews, erasure)
  *   SESSION#<scanRef> / SESSION  scanRef → verification lookup for webhooks
  *   CLIENT#<clientId> / PENDING  the client's blocking verification (one start at a time)
+ *   DOC#<digest> / V#<id>        a document (keyed hash of type, country, number) bound to a
+ *                                verification and its client; the verification item lists the
+ *                                digests it bound (`boundDocuments`) so erasure deletes them by key
  * Indexes: `byClient` (gsi1pk = CLIENT#id, gsi1sk = createdAt#id) lists a client's verifications;
  * `bySweep` (sweepPk = DUE, sweepAt) is sparse and holds only verifications the sweep has work for.
  * Every item carries `ttl` so personal data expires after the retention period.
@@ -53,7 +56,21 @@ export const CLIENT_INDEX = 'byClient';
 const DUE = 'DUE';
 
 /** Attributes that are storage plumbing, not part of the verification. */
-const STORAGE_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'ttl', 'outboxClaim', 'sweepPk'] as const;
+const STORAGE_ATTRIBUTES = [
+  'pk',
+  'sk',
+  'gsi1pk',
+  'gsi1sk',
+  'ttl',
+  'outboxClaim',
+  'sweepPk',
+  'boundDocuments',
+  'bindingVersion',
+] as const;
+const documentKey = (digest: string, verificationId: string) => ({
+  pk: `DOC#${digest}`,
+  sk: `V#${verificationId}`,
+});
 
 /** Update-expression parts that put a verification in (or take it out of) the sparse sweep index. */
 function dueParts(at: string | null): { set: string[]; remove: string[]; values: Record<string, unknown> } {
@@ -386,6 +403,64 @@ export class DynamoVerificationRepository implements VerificationRepository {
     }
   }
 
+  async bindDocuments(
+    verificationId: string,
+    clientId: string,
+    digests: string[],
+    retention: { from: string; days: number },
+  ): Promise<{ otherClient: boolean }> {
+    const unique = [...new Set(digests)];
+    const ttl = ttlAfter(retention.from, retention.days);
+    if (unique.length === 0) return { otherClient: false };
+    // Bind first, then look: two clients binding one document at the same moment both see each other.
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: vKey(verificationId),
+                // The version lets an erasure that read the list refuse to run past a newer binding.
+                UpdateExpression:
+                  'ADD boundDocuments :digests SET bindingVersion = if_not_exists(bindingVersion, :zero) + :one',
+                ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(erasure)',
+                ExpressionAttributeValues: { ':digests': new Set(unique), ':zero': 0, ':one': 1 },
+              },
+            },
+            ...unique.map((digest) => ({
+              Put: {
+                TableName: this.tableName,
+                Item: { ...documentKey(digest, verificationId), clientId, ttl },
+              },
+            })),
+          ],
+        }),
+      );
+    } catch (err) {
+      if (err instanceof TransactionCanceledException) throw new VersionConflict();
+      throw err;
+    }
+    for (const digest of unique) {
+      let after: Record<string, unknown> | undefined;
+      do {
+        const out = await this.doc.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': `DOC#${digest}` },
+            ProjectionExpression: 'clientId',
+            ConsistentRead: true,
+            ExclusiveStartKey: after,
+          }),
+        );
+        if ((out.Items ?? []).some((i) => i.clientId !== clientId)) return { otherClient: true };
+        after = out.LastEvaluatedKey;
+      } while (after);
+    }
+    return { otherClient: false };
+  }
+
   async results(verificationId: string): Promise<SessionResult[]> {
     const out = await this.doc.send(
       new QueryCommand({
@@ -690,6 +765,18 @@ export class DynamoVerificationRepository implements VerificationRepository {
         ConsistentRead: true,
       }),
     );
+    // The documents this verification bound: removed by key, and the erasure refuses to run if a
+    // binding was added after this read (it would be left behind).
+    const bound = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: vKey(verificationId),
+        ProjectionExpression: 'boundDocuments, bindingVersion',
+        ConsistentRead: true,
+      }),
+    );
+    const boundDigests = [...((bound.Item?.boundDocuments as Set<string> | undefined) ?? [])];
+    const bindingVersion = bound.Item?.bindingVersion as number | undefined;
     const due = dueParts(erasure.nextAttemptAt);
     const sessions = Object.entries(erasure.idenfy);
     const ttl = ttlAfter(erasure.requestedAt, retentionDays);
@@ -703,19 +790,33 @@ export class DynamoVerificationRepository implements VerificationRepository {
                 Key: vKey(verificationId),
                 UpdateExpression: updateExpression(
                   ['erasure = :erasure', 'updatedAt = :at', ...due.set],
-                  ['claimed', '#report', 'documentExpiresOn', 'reviewingUntil', ...due.remove],
+                  [
+                    'claimed',
+                    '#report',
+                    'documentExpiresOn',
+                    'reviewingUntil',
+                    'boundDocuments',
+                    ...due.remove,
+                  ],
                 ),
                 ConditionExpression:
-                  'attribute_exists(pk) AND #status <> :pending AND attribute_not_exists(erasure)',
+                  'attribute_exists(pk) AND #status <> :pending AND attribute_not_exists(erasure) AND ' +
+                  (bindingVersion === undefined
+                    ? 'attribute_not_exists(bindingVersion)'
+                    : 'bindingVersion = :bv'),
                 ExpressionAttributeNames: { '#status': 'status', '#report': 'report' },
                 ExpressionAttributeValues: {
                   ':erasure': erasure,
                   ':at': erasure.requestedAt,
                   ':pending': 'PENDING',
+                  ...(bindingVersion === undefined ? {} : { ':bv': bindingVersion }),
                   ...due.values,
                 },
               },
             },
+            ...boundDigests.map((digest) => ({
+              Delete: { TableName: this.tableName, Key: documentKey(digest, verificationId) },
+            })),
             // Each session's result keeps its status and becomes a tombstone that refuses late webhooks.
             ...sessions.map(([scanRef, s]) => ({
               Update: {

@@ -11,6 +11,15 @@ const secretSchema = z.object({
   continueLinkKey: z.string().check(z.minLength(16)),
 });
 
+/** Our key for document-number hashes: a generated string, at least 32 characters. */
+export async function loadDocumentHashKey(secretId: string): Promise<string> {
+  const value = await getSecret(secretId, { maxAge: 300 });
+  if (typeof value !== 'string' || value.length < 32) {
+    throw new Error(`Secret ${secretId} must hold a key of at least 32 characters`);
+  }
+  return value;
+}
+
 /** Cached for 5 minutes per container, so a rotated value is picked up without a deploy. */
 export async function loadSecrets(secretId: string): Promise<IdenfySecrets> {
   const value = await getSecret(secretId, { transform: 'json', maxAge: 300 });

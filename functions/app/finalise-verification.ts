@@ -2,10 +2,10 @@
  * Use case (comparator): once a verification's results decide it, write the status (version check)
  * and publish the event through the outbox. Safe to run any number of times for the same input.
  */
-import { type Decision, decide } from '../domain/decide';
+import { type Decision, type DecisionInput, decide } from '../domain/decide';
 import { expiryReasons, OUTBOX_RETRY_MS } from '../domain/lifecycle';
 import type { DecisionPolicy } from '../domain/policy';
-import type { SessionResult } from '../domain/types';
+import { DEFAULT_IDENTITY_DOCUMENT_TYPES, type SessionResult } from '../domain/types';
 import type { EventPublisher, OutboxEvent, Verification, VerificationRepository } from './model';
 import { OutboxBusy, VersionConflict } from './model';
 import { dueAt } from './schedule';
@@ -19,6 +19,8 @@ export interface FinaliseDeps {
   runId: string;
   /** Days before a verified second document's expiry to announce it. */
   noticeDays: number;
+  /** How long personal data is kept (the document bindings live as long as their verification). */
+  retentionDays: number;
   /** Told about each decision written (for metrics). */
   onDecision?: (decision: Decision) => void;
 }
@@ -51,14 +53,29 @@ export async function finaliseVerification(
     }
     const identity = resultFor(results, 'IDENTITY', v.identity.scanRef);
     const document = v.document ? resultFor(results, 'DOCUMENT', v.document.scanRef) : undefined;
-    const input = {
+    const input: DecisionInput = {
       method: v.method,
       claimed: v.claimed,
       allowedDocumentTypes: v.documentTypes,
+      allowedIdentityDocumentTypes: v.identityDocumentTypes ?? [...DEFAULT_IDENTITY_DOCUMENT_TYPES],
       identity,
       document,
     };
     let decision: Decision | undefined = decide(input, deps.policy, deps.now());
+    if (decision && comparesDocuments(decision)) {
+      // The documents read are bound to this verification; one already bound to another client's
+      // verification goes to a person. Bound before the decision is written, so an erasure (which
+      // needs a decision) always finds them.
+      const digests = [identity, document].flatMap((r) =>
+        r?.document.documentDigest ? [r.document.documentDigest] : [],
+      );
+      const { otherClient } = await deps.repo.bindDocuments(verificationId, v.clientId, digests, {
+        from: v.createdAt,
+        days: deps.retentionDays,
+      });
+      if (otherClient)
+        decision = decide({ ...input, documentSeenForAnotherClient: true }, deps.policy, deps.now());
+    }
     if (!decision && opts.deadlinePassed) {
       decision = {
         status: 'EXPIRED',
@@ -86,7 +103,7 @@ export async function finaliseVerification(
         outbox,
         expectedDocumentScanRef: v.document?.scanRef ?? null,
         documentExpiresOn:
-          decision.status === 'VERIFIED' ? decision.report.documentChecks?.validity.expiryDate : null,
+          decision.status === 'VERIFIED' ? decision.report.documentChecks?.validity?.expiryDate : null,
         // If this run dies before the event is out, the sweep publishes it.
         sweepAt: new Date(Date.parse(decidedAt) + OUTBOX_RETRY_MS).toISOString(),
         // The run that wins the decision owns its publish: no separate claim write.
@@ -100,6 +117,11 @@ export async function finaliseVerification(
       // Someone else changed it meanwhile: read again and start over.
     }
   }
+}
+
+/** A decision that read the documents (not a denial or an expiry): their bindings count. */
+function comparesDocuments(decision: Decision): boolean {
+  return decision.report.documentChecks !== undefined;
 }
 
 /**

@@ -43,6 +43,8 @@ export interface Verification {
   reasons: ReasonCode[];
   claimed: PersonData;
   documentTypes: string[];
+  /** Types the identity session may read (absent on verifications started before the second round). */
+  identityDocumentTypes?: string[];
   finalUrls: FinalUrls;
   locale?: string;
   identity: SessionRef;
@@ -175,6 +177,17 @@ export interface VerificationRepository {
     retentionDays: number,
   ): Promise<{ outcome: RecordOutcome; resultVersion: number }>;
   results(verificationId: string): Promise<SessionResult[]>;
+  /**
+   * Binds documents (keyed hashes) to the verification and its client, then tells whether any of them
+   * is bound to a verification of another client. Refused (VersionConflict) once it is erased.
+   */
+  bindDocuments(
+    verificationId: string,
+    clientId: string,
+    digests: string[],
+    /** Kept as long as the verification: its createdAt and the retention period. */
+    retention: { from: string; days: number },
+  ): Promise<{ otherClient: boolean }>;
   /** Conditional on the version read: throws VersionConflict when someone else decided first. */
   saveDecision(
     verificationId: string,

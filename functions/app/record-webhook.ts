@@ -5,12 +5,15 @@ import { HttpError } from '../shared/errors';
 import { parseJsonBody } from '../shared/http';
 import { type IdenfyWebhook, webhookSchema } from '../shared/schemas';
 import { isValidSignature } from '../shared/signature';
+import { documentDigests } from './document-digests';
 import type { RecordOutcome, VerificationRepository, WorkQueue } from './model';
 
 export interface WebhookDeps {
   repo: VerificationRepository;
   queue: WorkQueue;
   signingKey: string;
+  /** Our own key for document-number hashes (SAME_DOCUMENT_TWICE, DOCUMENT_SEEN_FOR_ANOTHER_CLIENT). */
+  documentHashKey: string;
   now: () => Date;
   retentionDays: number;
 }
@@ -46,7 +49,7 @@ export async function recordWebhook(
     final: isFinal(hook, eventType),
     // A header, so Latin-1 at most; anything but an iDenfy event name is not worth keeping.
     eventType: eventType && /^[A-Z_]{1,64}$/.test(eventType) ? eventType : null,
-    document: documentData(hook),
+    document: documentData(hook, deps.documentHashKey),
     fraudTags: hook.status.fraudTags ?? [],
     mismatchTags: hook.status.mismatchTags ?? [],
     additionalStep: additionalStep(hook),
@@ -83,9 +86,17 @@ function additionalStep(hook: IdenfyWebhook): { status: string | null; steps: st
   return status === null && steps.length === 0 ? null : { status, steps };
 }
 
-/** Only what the decision needs: no document numbers, personal codes, addresses or file URLs. */
-function documentData(hook: IdenfyWebhook): DocumentData {
+/**
+ * Only what the decision needs: no document numbers (only their keyed hashes), personal codes,
+ * addresses or file URLs.
+ */
+function documentData(hook: IdenfyWebhook, documentHashKey: string): DocumentData {
   const d = hook.data ?? {};
+  const digests = documentDigests(documentHashKey, {
+    number: d.docNumber,
+    type: d.docType,
+    issuingCountry: d.docIssuingCountry,
+  });
   return {
     firstName: d.docFirstName ?? null,
     lastName: d.docLastName ?? null,
@@ -96,6 +107,8 @@ function documentData(hook: IdenfyWebhook): DocumentData {
     documentType: d.docType ?? null,
     nationality: d.docNationality ?? null,
     issuingCountry: d.docIssuingCountry ?? null,
+    numberDigest: digests?.numberDigest ?? null,
+    documentDigest: digests?.documentDigest ?? null,
   };
 }
 

@@ -13,7 +13,7 @@ export interface StartDeps {
   now: () => Date;
   newId: () => string;
   continueLinkKey: string;
-  defaults: FinalUrls & { documentTypes: string[] };
+  defaults: FinalUrls & { documentTypes: string[]; identityDocumentTypes: string[] };
   tokenExpirySeconds: number;
   retentionDays: number;
   documentSessionMode: 'just-in-time' | 'upfront';
@@ -72,6 +72,8 @@ export async function startVerification(
     ...common,
     ...identityUrls,
     tokenType: 'IDENTIFICATION',
+    // Only identity documents here: the account default would let a residence permit pass as the identity.
+    documents: deps.defaults.identityDocumentTypes,
     firstName: req.firstName,
     lastName: req.lastName,
     dateOfBirth: req.dateOfBirth,
@@ -100,6 +102,7 @@ export async function startVerification(
     reasons: [],
     claimed: { firstName: req.firstName, lastName: req.lastName, dateOfBirth: req.dateOfBirth },
     documentTypes,
+    identityDocumentTypes: deps.defaults.identityDocumentTypes,
     finalUrls,
     locale: req.locale,
     identity,

@@ -186,7 +186,7 @@ async function announceExpiring(v: Verification, deps: SweepDeps): Promise<Sweep
   const expiresOn = v.documentExpiresOn as string;
   const outbox = nextOutboxEvent(v, 'Verification Document Expiring', {
     status: v.status,
-    documentType: v.report?.documentChecks?.documentType.value ?? null,
+    documentType: v.report?.documentChecks?.documentType?.value ?? null,
     documentExpiresOn: expiresOn,
     daysLeft: daysUntil(expiresOn, now),
     noticeDays: deps.noticeDays,

@@ -22,9 +22,16 @@ export interface DecisionInput {
   method: Method;
   claimed: PersonData;
   allowedDocumentTypes: string[];
+  /** Types the identity session may read (default passport and ID card). */
+  allowedIdentityDocumentTypes: string[];
   identity?: SessionResult;
   document?: SessionResult;
+  /** A document of this verification is bound to a verification of another client (looked up by keyed hash). */
+  documentSeenForAnotherClient?: boolean;
 }
+
+/** Older than this is no living person's date of birth. */
+export const MAX_AGE_YEARS = 130;
 
 export interface Decision {
   status: FinalStatus;
@@ -76,7 +83,14 @@ export function decide(input: DecisionInput, policy: DecisionPolicy, now: Date):
     if (identity.overall !== 'APPROVED') reasons.unshift('IDENTITY_SESSION_SUSPECTED');
     const step = additionalStepReason(identity);
     if (step) reasons.push(step);
-    return { status: 'REQUIRES_REVIEW', reasons, report: emptyReport, checks: {} };
+    // What can be checked on the identity document alone is named for the reviewer too.
+    const integrity = new Set<ReasonCode>();
+    const report: MatchReport = { ...emptyReport };
+    identityDocumentChecks(input, identity, now, integrity, report);
+    for (const r of integrity) if (!reasons.includes(r)) reasons.push(r);
+    const status: FinalStatus =
+      integrity.size > 0 && policy.onIntegrityFailure === 'REJECTED' ? 'REJECTED' : 'REQUIRES_REVIEW';
+    return { status, reasons, report, checks: {} };
   }
 
   if (!document) return undefined;
@@ -100,7 +114,9 @@ export function decide(input: DecisionInput, policy: DecisionPolicy, now: Date):
 
   const report: MatchReport = { policyVersion: policy.policyVersion, pairs: {} };
   const fields = policy.comparedFields;
-  const docToDoc = comparePeople(identity.document, document.document, fields);
+  const identityPerson = { ...identity.document, fromDocument: true };
+  const documentPerson = { ...document.document, fromDocument: true };
+  const docToDoc = comparePeople(identityPerson, documentPerson, fields);
   report.pairs['identity~document'] = docToDoc;
   for (const field of fields) {
     const check = docToDoc[field];
@@ -111,8 +127,9 @@ export function decide(input: DecisionInput, policy: DecisionPolicy, now: Date):
   if (policy.compareClaimedData) {
     const claimedFields = fields.filter((f) => claimHas(input.claimed, f));
     if (claimedFields.length > 0) {
-      const claimToIdentity = comparePeople(input.claimed, identity.document, claimedFields);
-      const claimToDocument = comparePeople(input.claimed, document.document, claimedFields);
+      const claim = { ...input.claimed, fromDocument: false };
+      const claimToIdentity = comparePeople(claim, identityPerson, claimedFields);
+      const claimToDocument = comparePeople(claim, documentPerson, claimedFields);
       report.pairs['claim~identity'] = claimToIdentity;
       report.pairs['claim~document'] = claimToDocument;
       const claimChecks = [...Object.values(claimToIdentity), ...Object.values(claimToDocument)];
@@ -141,7 +158,106 @@ export function decide(input: DecisionInput, policy: DecisionPolicy, now: Date):
     validity: { expiryDate: expiry, valid },
   };
 
+  // Document integrity: each finding goes where the policy says (review by default), never to VERIFIED.
+  const integrity = new Set<ReasonCode>();
+  identityDocumentChecks(input, identity, now, integrity, report);
+  const checks = report.documentChecks;
+  checks.sameDocument = sameDocument(identity, document);
+  if (checks.sameDocument) integrity.add('SAME_DOCUMENT_TWICE');
+  checks.seenForAnotherClient = input.documentSeenForAnotherClient === true;
+  if (checks.seenForAnotherClient) integrity.add('DOCUMENT_SEEN_FOR_ANOTHER_CLIENT');
+  if (policy.compareNationality) {
+    checks.nationality = compareNationalities(identity.document.nationality, document.document.nationality);
+    if (checks.nationality.match === false) integrity.add('NATIONALITY_MISMATCH');
+  }
+  const claimDob = parseIsoDate(input.claimed.dateOfBirth);
+  if (claimDob != null && !plausibleBirthDate(claimDob, now)) {
+    checks.dateOfBirthPlausible = false;
+    integrity.add('DATE_OF_BIRTH_IMPLAUSIBLE');
+  }
+  if (!plausibleBirthDate(document.document.dateOfBirth, now)) {
+    checks.dateOfBirthPlausible = false;
+    integrity.add('DATE_OF_BIRTH_IMPLAUSIBLE');
+  }
+  const nameChecks = Object.values(report.pairs).flatMap((pair) => Object.values(pair ?? {}));
+  if (nameChecks.some((c) => c.scriptMixed)) integrity.add('NAME_SCRIPT_MIXED');
+  for (const r of integrity) {
+    reasons.add(r);
+    escalate(
+      r === 'DOCUMENT_VALIDITY_EXPIRED' || r === 'FIELD_MISSING'
+        ? 'REQUIRES_REVIEW'
+        : policy.onIntegrityFailure,
+    );
+  }
+
   return { status: worst, reasons: [...reasons], report, checks: publicChecks(docToDoc) };
+}
+
+/**
+ * What the identity document alone must satisfy: an identity type (a residence permit is not one), not
+ * expired on the decision date, a plausible date of birth. Adds reasons and fills the report.
+ */
+function identityDocumentChecks(
+  input: DecisionInput,
+  identity: SessionResult,
+  now: Date,
+  reasons: Set<ReasonCode>,
+  report: MatchReport,
+) {
+  const today = now.toISOString().slice(0, 10);
+  const type = identity.document.documentType?.trim().toUpperCase() || null;
+  // A missing type is not judged (the rule needs one); iDenfy sends it whenever it read a document.
+  const allowed = type == null || input.allowedIdentityDocumentTypes.includes(type);
+  if (!allowed) reasons.add('IDENTITY_DOCUMENT_TYPE_NOT_ALLOWED');
+  // iDenfy checks the identity document's validity itself; a missing date is left to it.
+  const expiry = parseIsoDate(identity.document.expiryDate);
+  const valid = expiry == null || expiry > today;
+  if (!valid) reasons.add('DOCUMENT_VALIDITY_EXPIRED');
+  const plausible = plausibleBirthDate(identity.document.dateOfBirth, now);
+  if (!plausible) reasons.add('DATE_OF_BIRTH_IMPLAUSIBLE');
+  report.documentChecks = {
+    ...report.documentChecks,
+    identityDocumentType: { value: type, allowed },
+    identityValidity: { expiryDate: expiry, valid },
+    dateOfBirthPlausible: plausible,
+  };
+}
+
+/** A date of birth is implausible in the future or more than 130 years ago; a missing one is not judged here. */
+export function plausibleBirthDate(raw: string | null | undefined, now: Date): boolean {
+  const dob = parseIsoDate(raw);
+  if (dob == null) return true;
+  const today = now.toISOString().slice(0, 10);
+  const oldest = `${String(now.getUTCFullYear() - MAX_AGE_YEARS).padStart(4, '0')}${today.slice(4)}`;
+  return dob <= today && dob >= oldest;
+}
+
+/**
+ * One physical document read twice: the same number (by keyed hash) from the same issuing country,
+ * whatever type each session labelled it, or the same number where either country is missing.
+ */
+export function sameDocument(identity: SessionResult, document: SessionResult): boolean {
+  const a = identity.document.numberDigest;
+  const b = document.document.numberDigest;
+  if (!a || !b || a !== b) return false;
+  const ca = countryCode(identity.document.issuingCountry);
+  const cb = countryCode(document.document.issuingCountry);
+  return ca == null || cb == null || ca === cb;
+}
+
+/** ISO 3166-1 alpha-2 as iDenfy sends it (trimmed, upper case); anything else is not a country we can compare. */
+export function countryCode(raw: string | null | undefined): string | null {
+  const v = raw?.trim().toUpperCase() ?? '';
+  return /^[A-Z]{2}$/.test(v) ? v : null;
+}
+
+function compareNationalities(a: string | null | undefined, b: string | null | undefined) {
+  const ca = countryCode(a);
+  const cb = countryCode(b);
+  return {
+    values: [ca, cb] as [string | null, string | null],
+    match: ca == null || cb == null ? null : ca === cb,
+  };
 }
 
 /** iDenfy's verdict on the additional step: NOT_FOUND (or no step reported at all) and INVALID are named. */

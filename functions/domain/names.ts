@@ -1,15 +1,26 @@
 /**
  * Name comparison the way documents write names. Pure: no I/O, no AWS.
  *
- * A name is folded into candidate spellings (one per transliteration convention), cleaned of what
- * documents vary on (case, apostrophes, hyphens, commas, MRZ fillers, repeated spaces), and compared:
- *   exact / transliteration / token-set / truncation → MATCH
- *   given-name subset, similarity (one letter off)    → PARTIAL (a person decides)
- *   anything else                                     → MISMATCH
- * Similarity never yields MATCH: JON/JOHN, SMITH/SMYTHE, KOWALSKI/KOWALSKA are different names.
+ * A name is folded into candidate spellings (one per transliteration convention, and a Cyrillic name
+ * under every recognised system), cleaned of what documents vary on (case, apostrophes, hyphens,
+ * commas, MRZ fillers, repeated spaces), and compared, best relation first:
+ *   exact / transliteration                        → MATCH
+ *   token-set: the same words in another order, or
+ *     one side written without spaces (VAN DER BERG / VANDERBERG)  → MATCH
+ *   transliteration-variant: both Latin spellings come from one Cyrillic spelling under two
+ *     recognised systems (IULIIA / YULIYA; `transliteration-variants.ts`)   → MATCH
+ *   truncation: the shorter is a prefix that exactly fills its document's MRZ name field
+ *     (ICAO 9303: 30, 31 or 39 characters for PRIMARY<<SECONDARY)   → MATCH
+ *   given-name subset, prefix without that evidence, similarity    → PARTIAL (a person decides)
+ *   anything else                                  → MISMATCH
+ * Similarity never yields MATCH: JON/JOHN, SMITH/SMYTHE, KOWALSKI/KOWALSKA are different names. Two
+ * spaced names split differently (ANNA MARIA / ANNAM ARIA) are not re-joined. A word that mixes
+ * alphabets (`scripts.ts`) is never a MATCH and is flagged.
  */
 import { jaroWinkler } from '@skyra/jaro-winkler';
+import { hasCyrillic, hasMixedScriptWord } from './scripts';
 import { CONVENTIONS, type Convention } from './transliteration';
+import { cyrillicRenderings, transliterationVariant } from './transliteration-variants';
 import type { FieldCheck } from './types';
 
 const COMBINING_MARKS = /\p{M}+/gu;
@@ -20,8 +31,10 @@ const APOSTROPHES = /['’‘`´ʼʻ]/gu;
 /** Anything that is still not a letter, a digit or a space after folding. */
 const LEFTOVER = /[^\p{L}\p{N} ]/gu;
 
-/** Shortest folded name (in characters) that may have been cut to fit the MRZ. */
-export const MIN_TRUNCATED_LENGTH = 15;
+/** ICAO 9303 name-field capacities (TD1, TD2, TD3/MRV-A): a name cut to fit fills one exactly. */
+export const MRZ_NAME_CAPACITIES = [30, 31, 39] as const;
+/** A prefix shorter than this is not even a PARTIAL hint (initials are compared by a person anyway). */
+const MIN_PREFIX_LENGTH = 4;
 /** At or above this Jaro-Winkler similarity, a near miss is PARTIAL (review), below it MISMATCH. */
 export const SIMILARITY_PARTIAL = 0.85;
 
@@ -54,6 +67,11 @@ export function nameCandidates(input: string | null | undefined): string[] {
     const folded = foldWith(upper, c);
     if (folded && !out.includes(folded)) out.push(folded);
   }
+  // A wholly Cyrillic name: also as every recognised system writes it (GOST, MVD, BGN/PCGN, Ukraine 2010).
+  if (hasCyrillic(upper) && !/[\p{Script=Latin}\p{Script=Greek}]/u.test(upper)) {
+    for (const rendered of cyrillicRenderings(upper))
+      if (rendered && !out.includes(rendered)) out.push(rendered);
+  }
   return out;
 }
 
@@ -67,8 +85,20 @@ const round = (x: number) => Math.round(x * 1000) / 1000;
 
 type Found = { check: FieldCheck; rank: number };
 
+/** What each side's document says about truncation: its MRZ name field is exactly full. */
+export interface NameEvidence {
+  aFillsMrz?: boolean;
+  bFillsMrz?: boolean;
+}
+
 /** One pair of candidate spellings: what relation holds, best first. */
-function relate(a: string, b: string, transliterated: boolean): Found {
+function relate(
+  a: string,
+  b: string,
+  transliterated: boolean,
+  evidence: NameEvidence,
+  variants: boolean,
+): Found {
   const check = (verdict: FieldCheck['verdict'], score: number, method: string, rank: number): Found => ({
     check: { verdict, score: round(score), method, compared: [a, b] },
     rank,
@@ -76,36 +106,54 @@ function relate(a: string, b: string, transliterated: boolean): Found {
   if (a === b) return check('MATCH', 1, transliterated ? 'transliteration' : 'exact', 0);
   const ta = tokens(a);
   const tb = tokens(b);
-  // Compound names joined, hyphenated or spaced (VAN DER BERG / VANDERBERG), or the same names in another order.
-  if (ta.join('') === tb.join('') || [...ta].sort().join(' ') === [...tb].sort().join(' ')) {
+  // The same names in another order, or one side written without spaces (VAN DER BERG / VANDERBERG);
+  // never two spaced names split differently (ANNA MARIA / ANNAM ARIA).
+  const joinable = (ta.length === 1 || tb.length === 1) && ta.join('') === tb.join('');
+  if (joinable || [...ta].sort().join(' ') === [...tb].sort().join(' ')) {
     return check('MATCH', 1, 'token-set', 1);
   }
-  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
-  if (short.length >= MIN_TRUNCATED_LENGTH && long.startsWith(short)) {
-    return check('MATCH', short.length / long.length, 'truncation', 2);
+  if (variants && transliterationVariant(a, b)) return check('MATCH', 1, 'transliteration-variant', 2);
+  const aShorter = a.length <= b.length;
+  const [short, long] = aShorter ? [a, b] : [b, a];
+  if (short.length >= MIN_PREFIX_LENGTH && long.startsWith(short)) {
+    const fills = aShorter ? evidence.aFillsMrz : evidence.bFillsMrz;
+    if (fills) return check('MATCH', short.length / long.length, 'truncation', 3);
   }
   const sa = new Set(ta);
   const sb = new Set(tb);
   const common = [...sa].filter((t) => sb.has(t)).length;
   if (common > 0 && (common === sa.size || common === sb.size)) {
-    return check('PARTIAL', common / new Set([...ta, ...tb]).size, 'given-name-subset', 3);
+    return check('PARTIAL', common / new Set([...ta, ...tb]).size, 'given-name-subset', 4);
+  }
+  if (short.length >= MIN_PREFIX_LENGTH && long.startsWith(short)) {
+    // A prefix the MRZ does not explain: JOHANN / JOHANNES are two names.
+    return check('PARTIAL', short.length / long.length, 'prefix', 5);
   }
   const similarity = jaroWinkler(a, b);
-  if (similarity >= SIMILARITY_PARTIAL) return check('PARTIAL', similarity, 'similarity', 4);
-  return check('MISMATCH', similarity, 'different', 5);
+  if (similarity >= SIMILARITY_PARTIAL) return check('PARTIAL', similarity, 'similarity', 6);
+  return check('MISMATCH', similarity, 'different', 7);
 }
 
-/** Compares two names as written on two documents (or a claim and a document). Symmetric. */
-export function compareNames(a: string | null | undefined, b: string | null | undefined): FieldCheck {
+/**
+ * Compares two names as written on two documents (or a claim and a document). Symmetric (swap the
+ * evidence with the names).
+ */
+export function compareNames(
+  a: string | null | undefined,
+  b: string | null | undefined,
+  evidence: NameEvidence = {},
+): FieldCheck {
   const ca = nameCandidates(a);
   const cb = nameCandidates(b);
   if (ca.length === 0 || cb.length === 0) {
     return { verdict: 'MISSING', score: 0, method: 'missing', compared: [ca[0] ?? null, cb[0] ?? null] };
   }
+  // Variants are a relation between Latin spellings; a Cyrillic name is compared through its renderings.
+  const latin = !hasCyrillic(a) && !hasCyrillic(b);
   let best: Found | undefined;
   for (const [i, x] of ca.entries()) {
     for (const [j, y] of cb.entries()) {
-      const found = relate(x, y, i > 0 || j > 0);
+      const found = relate(x, y, i > 0 || j > 0, evidence, latin && i === 0 && j === 0);
       if (
         !best ||
         found.rank < best.rank ||
@@ -115,7 +163,32 @@ export function compareNames(a: string | null | undefined, b: string | null | un
       }
     }
   }
-  const result = (best as Found).check;
+  let result = (best as Found).check;
+  if (hasMixedScriptWord(a) || hasMixedScriptWord(b)) {
+    // A homoglyph (Cyrillic Р in a Latin name) folds into another name: never a match, always flagged.
+    result = {
+      ...result,
+      verdict: result.verdict === 'MATCH' ? 'PARTIAL' : result.verdict,
+      method: result.verdict === 'MATCH' ? 'mixed-script' : result.method,
+      scriptMixed: true,
+    };
+  }
   // Report the plain foldings unless another convention decided the match.
   return result.verdict === 'MATCH' ? result : { ...result, compared: [ca[0] ?? null, cb[0] ?? null] };
+}
+
+/** Whether a document's names, as its MRZ writes them (PRIMARY<<SECONDARY), fill a name field exactly. */
+export function fillsMrzNameField(
+  lastName: string | null | undefined,
+  firstName: string | null | undefined,
+): boolean {
+  const lasts = nameCandidates(lastName);
+  const firsts = nameCandidates(firstName);
+  for (const last of lasts) {
+    if (firsts.length === 0 && (MRZ_NAME_CAPACITIES as readonly number[]).includes(last.length)) return true;
+    for (const first of firsts) {
+      if ((MRZ_NAME_CAPACITIES as readonly number[]).includes(last.length + 2 + first.length)) return true;
+    }
+  }
+  return false;
 }

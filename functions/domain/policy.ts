@@ -11,13 +11,22 @@ export interface DecisionPolicy {
   onMissing: Extract<FinalStatus, 'REQUIRES_REVIEW' | 'REJECTED'>;
   /** Compare the client's claimed data with each document when it was supplied. */
   compareClaimedData: boolean;
+  /**
+   * Where a document-integrity finding leads (identity document type, one document twice, a document
+   * of another client, nationality, a mixed-alphabet name, an implausible date of birth).
+   */
+  onIntegrityFailure: Extract<FinalStatus, 'REQUIRES_REVIEW' | 'REJECTED'>;
+  /** Compare the two documents' nationalities when both state one. */
+  compareNationality: boolean;
 }
 
 export const DEFAULT_POLICY: DecisionPolicy = {
-  policyVersion: '2026-11-26.1',
+  policyVersion: '2026-12-01.1',
   comparedFields: ['firstName', 'lastName', 'dateOfBirth'],
   onPartial: 'REQUIRES_REVIEW',
   onMismatch: 'REQUIRES_REVIEW',
   onMissing: 'REQUIRES_REVIEW',
   compareClaimedData: true,
+  onIntegrityFailure: 'REQUIRES_REVIEW',
+  compareNationality: true,
 };

@@ -29,8 +29,20 @@ export const REASON_CODES = [
   'CLAIMED_DATA_MISMATCH',
   'MANUAL_REVIEW_APPROVED',
   'MANUAL_REVIEW_REJECTED',
+  // Second round (DESIGN §3): document integrity. Each leads to REQUIRES_REVIEW by default, never to VERIFIED.
+  'IDENTITY_DOCUMENT_TYPE_NOT_ALLOWED',
+  'SAME_DOCUMENT_TWICE',
+  'DOCUMENT_SEEN_FOR_ANOTHER_CLIENT',
+  'NATIONALITY_MISMATCH',
+  'NAME_SCRIPT_MIXED',
+  'DATE_OF_BIRTH_IMPLAUSIBLE',
+  // The client cancelled a PENDING verification (status EXPIRED).
+  'CANCELLED',
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
+
+/** What the identity session may read unless configured otherwise (`identityDocumentTypes`). */
+export const DEFAULT_IDENTITY_DOCUMENT_TYPES = ['PASSPORT', 'ID_CARD'] as const;
 
 /** Which of the two iDenfy sessions of a verification a result belongs to. */
 export type SessionRole = 'IDENTITY' | 'DOCUMENT';
@@ -53,6 +65,8 @@ export interface PersonData {
   originalFirstName?: string | null;
   originalLastName?: string | null;
   dateOfBirth?: string | null;
+  /** Read from a document (so its MRZ may have cut a name); a client's claim is not. */
+  fromDocument?: boolean;
 }
 
 export interface DocumentData extends PersonData {
@@ -61,6 +75,13 @@ export interface DocumentData extends PersonData {
   expiryDate?: string | null;
   nationality?: string | null;
   issuingCountry?: string | null;
+  /**
+   * Keyed hashes (HMAC-SHA256, a key of our own) of the normalised document number, and of
+   * (type, issuing country, number): one physical document is recognised without storing its number.
+   * Absent when the document showed no number.
+   */
+  numberDigest?: string | null;
+  documentDigest?: string | null;
 }
 
 /** One recorded iDenfy result for one session (the latest accepted webhook). */
@@ -90,6 +111,8 @@ export interface FieldCheck {
   method: string;
   /** The folded forms compared (personal data: stored and returned by the status route, never published). */
   compared: [string | null, string | null];
+  /** A word of either name mixes alphabets (a homoglyph): never a MATCH. */
+  scriptMixed?: boolean;
 }
 
 export type ComparedField = 'firstName' | 'lastName' | 'dateOfBirth';
@@ -100,8 +123,20 @@ export interface MatchReport {
   policyVersion: string;
   pairs: Partial<Record<PairName, Partial<Record<ComparedField, FieldCheck>>>>;
   documentChecks?: {
-    documentType: { value: string | null; allowed: boolean };
-    validity: { expiryDate: string | null; valid: boolean };
+    /** The second document (TWO_SESSIONS only). */
+    documentType?: { value: string | null; allowed: boolean };
+    validity?: { expiryDate: string | null; valid: boolean };
+    /** The identity document (second round). */
+    identityDocumentType?: { value: string | null; allowed: boolean };
+    identityValidity?: { expiryDate: string | null; valid: boolean };
+    /** Both sessions read one physical document. */
+    sameDocument?: boolean;
+    /** A document of this verification belongs to a verification of another client. */
+    seenForAnotherClient?: boolean;
+    /** Both nationalities when both documents state one (ISO alpha-2), and whether they agree. */
+    nationality?: { values: [string | null, string | null]; match: boolean | null };
+    /** Every date of birth is a real date between 130 years ago and the decision date. */
+    dateOfBirthPlausible?: boolean;
   };
 }
 

@@ -21,6 +21,7 @@ const publisher = new EventBridgePublisher(
 );
 const policy = env.policy();
 const noticeDays = env.expiringNoticeDays();
+const retentionDays = env.retentionDays();
 
 async function processRecord(record: SQSRecord): Promise<void> {
   const { verificationId } = workMessageSchema.parse(JSON.parse(record.body));
@@ -33,6 +34,7 @@ async function processRecord(record: SQSRecord): Promise<void> {
       // Per run, not per message: a redelivered message may race the run that timed out on it.
       runId: randomUUID(),
       noticeDays,
+      retentionDays,
       onDecision: recordDecision,
     });
     logger.info('comparator', { verificationId, outcome });

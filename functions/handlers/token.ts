@@ -85,7 +85,11 @@ async function route(event: HttpEvent): Promise<HttpResult> {
           continueLinkKey,
           now: () => new Date(),
           newId: randomUUID,
-          defaults: { ...env.defaultUrls(), documentTypes: env.allowedDocumentTypes() },
+          defaults: {
+            ...env.defaultUrls(),
+            documentTypes: env.allowedDocumentTypes(),
+            identityDocumentTypes: env.identityDocumentTypes(),
+          },
           tokenExpirySeconds: env.tokenExpirySeconds(),
           retentionDays: env.retentionDays(),
           documentSessionMode: env.documentSessionMode(),

@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import { DynamoVerificationRepository } from '../adapters/dynamo-repository';
-import { loadSecrets } from '../adapters/secrets';
+import { loadDocumentHashKey, loadSecrets } from '../adapters/secrets';
 import { SqsWorkQueue } from '../adapters/sqs-work-queue';
 import { recordWebhook } from '../app/record-webhook';
 import { env } from '../shared/config';
@@ -28,7 +28,10 @@ async function handle(event: HttpEvent, context?: Context): Promise<HttpResult> 
     if (body.length > env.webhookMaxBytes()) {
       throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `(body): larger than ${env.webhookMaxBytes()} bytes`);
     }
-    const secrets = await loadSecrets(env.secretId());
+    const [secrets, documentHashKey] = await Promise.all([
+      loadSecrets(env.secretId()),
+      loadDocumentHashKey(env.documentHashSecretId()),
+    ]);
     const answer = await recordWebhook(
       body,
       header(event, 'idenfy-signature'),
@@ -37,6 +40,7 @@ async function handle(event: HttpEvent, context?: Context): Promise<HttpResult> 
         repo,
         queue,
         signingKey: secrets.webhookSigningKey,
+        documentHashKey,
         now: () => new Date(),
         retentionDays: env.retentionDays(),
       },

@@ -1,5 +1,6 @@
 /** Function configuration from the environment the CDK stack (or local mode) sets. Read once per cold start. */
 import type { DecisionPolicy } from '../domain/policy';
+import { DEFAULT_IDENTITY_DOCUMENT_TYPES } from '../domain/types';
 import { parsePolicy } from './policy-config';
 
 function required(name: string): string {
@@ -42,6 +43,9 @@ export const env = {
     unverifiedUrl: process.env.DEFAULT_UNVERIFIED_URL || 'https://ui.idenfy.com/result?status=unverified',
   }),
   allowedDocumentTypes: () => list('ALLOWED_DOCUMENT_TYPES', ['RESIDENCE_PERMIT']),
+  identityDocumentTypes: () => list('IDENTITY_DOCUMENT_TYPES', [...DEFAULT_IDENTITY_DOCUMENT_TYPES]),
+  /** The secret holding our own key for document-number hashes (never iDenfy's keys). */
+  documentHashSecretId: () => required('DOCUMENT_HASH_SECRET_ID'),
   retentionDays: () => integer('RETENTION_DAYS', 90),
   tokenExpirySeconds: () => integer('TOKEN_EXPIRY_SECONDS', 3600),
   /** `just-in-time` (default) creates the document session at the continue link; `upfront` at start. */

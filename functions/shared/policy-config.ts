@@ -16,6 +16,8 @@ const policySchema = z.strictObject({
   onMismatch: z.optional(outcome),
   onMissing: z.optional(outcome),
   compareClaimedData: z.optional(z.boolean()),
+  onIntegrityFailure: z.optional(outcome),
+  compareNationality: z.optional(z.boolean()),
 });
 
 /** Throws an error naming each bad key. */

@@ -172,6 +172,7 @@ export const webhookSchema = z.looseObject({
         docDob: looseString,
         docExpiry: looseString,
         docType: looseString,
+        docNumber: looseString,
         docNationality: looseString,
         docIssuingCountry: looseString,
         manuallyDataChanged: z.catch(z.nullish(z.boolean()), null),

@@ -201,7 +201,11 @@ export class IdenfySimulator {
         const clientId = url.searchParams.get('clientId');
         const list = [...this.sessions.values()]
           .filter((s) => !clientId || s.clientId === clientId)
-          .map(({ request: _r, webhooks: _w, webhookEventTypes: _e, startedAt: _s, ...summary }) => summary);
+          // `documents`: the token's allowed document types, so tests can see what was asked for.
+          .map(({ request, webhooks: _w, webhookEventTypes: _e, startedAt: _s, ...summary }) => ({
+            ...summary,
+            documents: Array.isArray(request.documents) ? request.documents : null,
+          }));
         return send(res, 200, list);
       }
       const redeliver = /^\/simulator\/sessions\/([^/]+)\/deliver$/.exec(url.pathname);

@@ -1,4 +1,5 @@
 /** Builds iDenfy IdentificationWebhook bodies (API-FACTS §4.2–§4.7) for a simulated session. */
+import { createHash } from 'node:crypto';
 import type { SimSession } from './simulator';
 
 export interface CompleteRequest {
@@ -35,6 +36,18 @@ function str(v: unknown): string | null {
   return typeof v === 'string' && v.length > 0 ? v : null;
 }
 
+/**
+ * Unique per client and per session role (DESIGN §6): two clients never share a default document and a
+ * client's identity document and second document differ, so only a test that sets `docNumber` on
+ * purpose shows one document twice.
+ */
+export function defaultDocumentNumber(clientId: string, isDocumentSession: boolean): string {
+  const digest = createHash('sha256')
+    .update(`${isDocumentSession ? 'DOCUMENT' : 'IDENTITY'}|${clientId}`)
+    .digest('hex');
+  return `${isDocumentSession ? 'RP' : 'ID'}${digest.slice(0, 9).toUpperCase()}`;
+}
+
 /** A plausible person consistent with the token's claimed data (the same for every session of a clientId). */
 export function defaultData(session: SimSession): Record<string, unknown> {
   const r = session.request;
@@ -42,12 +55,17 @@ export function defaultData(session: SimSession): Record<string, unknown> {
   const lastName = str(r.lastName) ?? 'SAMPLE';
   const isDocumentSession = session.tokenType === 'DOCUMENT';
   const documents = Array.isArray(r.documents) ? (r.documents as string[]) : [];
-  const docType = isDocumentSession ? (documents[0] ?? 'RESIDENCE_PERMIT') : 'ID_CARD';
+  // The identity session reads an ID card where the token allows one (iDenfy's own default list does).
+  const docType = isDocumentSession
+    ? (documents[0] ?? 'RESIDENCE_PERMIT')
+    : documents.length === 0 || documents.includes('ID_CARD')
+      ? 'ID_CARD'
+      : documents[0];
   const expiry = new Date(Date.now() + 3 * 365 * 86_400_000).toISOString().slice(0, 10);
   return {
     docFirstName: firstName,
     docLastName: lastName,
-    docNumber: isDocumentSession ? 'RP1234567' : 'ID7654321',
+    docNumber: defaultDocumentNumber(String(r.clientId ?? ''), isDocumentSession),
     docPersonalCode: null,
     docExpiry: expiry,
     docDob: str(r.dateOfBirth) ?? '1990-01-01',

@@ -77,6 +77,20 @@ export class InMemoryRepository {
 
   async releaseOutbox() {}
 
+  /** digest → verification id → client id */
+  private readonly bindings = new Map<string, Map<string, string>>();
+
+  async bindDocuments(id: string, clientId: string, digests: string[]) {
+    let otherClient = false;
+    for (const digest of digests) {
+      const bound = this.bindings.get(digest) ?? new Map<string, string>();
+      bound.set(id, clientId);
+      this.bindings.set(digest, bound);
+      if ([...bound.values()].some((c) => c !== clientId)) otherClient = true;
+    }
+    return { otherClient };
+  }
+
   async markPublished(id: string, version: number) {
     const v = this.verifications.get(id);
     if (v) v.publishedVersion = version;
@@ -93,6 +107,7 @@ export class InMemoryRepository {
       claimOutbox: () => this.claimOutbox(),
       releaseOutbox: () => this.releaseOutbox(),
       markPublished: (id, v) => this.markPublished(id, v),
+      bindDocuments: async (id, clientId, digests) => this.bindDocuments(id, clientId, digests),
       snapshot: async (id) => {
         const verification = await this.get(id);
         return verification ? { verification, results: await this.resultsOf(id), audit: [] } : undefined;

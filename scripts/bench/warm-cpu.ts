@@ -90,7 +90,14 @@ export async function measureWarmCpu(n: number): Promise<WarmCpuRow[]> {
       bodies.push({ body, signature: signBody(body, KEY) });
     }
   }
-  const deps = { repo: port, queue: nullQueue, signingKey: KEY, now: () => new Date(), retentionDays: 90 };
+  const deps = {
+    repo: port,
+    queue: nullQueue,
+    signingKey: KEY,
+    documentHashKey: 'bench-document-hash-key-of-32-characters',
+    now: () => new Date(),
+    retentionDays: 90,
+  };
   const webhookCpu = await cpuMicros(async () => {
     for (const b of bodies) {
       await recordWebhook(Buffer.from(b.body), b.signature, 'IDENTIFICATION_AUTO_FINISHED', deps);
@@ -103,6 +110,7 @@ export async function measureWarmCpu(n: number): Promise<WarmCpuRow[]> {
     now: () => new Date(),
     runId: 'bench',
     noticeDays: 30,
+    retentionDays: 90,
   };
   const decisionCpu = await cpuMicros(async () => {
     for (let i = 0; i < n; i++) {

@@ -385,11 +385,33 @@ describe('least privilege', () => {
     expect(a).not.toContain('sqs:SendMessage');
   });
 
-  it('no function may scan, delete or use wildcards on the table', () => {
+  it('no function may scan or use wildcards on the table; only erasure deletes, and only document bindings', () => {
     for (const fn of ['Token', 'Webhook', 'Comparator', 'Sweeper'] as const) {
       const a = actionsOf(fn);
-      expect(a.filter((x) => /dynamodb:(\*|Scan|DeleteItem|BatchWriteItem)/.test(x))).toEqual([]);
+      expect(a.filter((x) => /dynamodb:(\*|Scan|BatchWriteItem)/.test(x))).toEqual([]);
+      expect([fn, a.includes('dynamodb:DeleteItem')]).toEqual([fn, fn === 'Token']);
     }
+    const deletes = JSON.stringify(
+      resources('AWS::IAM::Policy').flatMap(([, r]) =>
+        (r.Properties.PolicyDocument.Statement as { Action: unknown }[]).filter((s) =>
+          JSON.stringify(s.Action).includes('DeleteItem'),
+        ),
+      ),
+    );
+    expect(deletes).toContain('"dynamodb:LeadingKeys":["DOC#*"]');
+  });
+
+  it('the webhook alone reads the document-hash key, a secret apart from iDenfy’s keys', () => {
+    const secrets = resources('AWS::SecretsManager::Secret');
+    expect(secrets).toHaveLength(2);
+    const env = (fn: string) =>
+      JSON.stringify(
+        resources('AWS::Lambda::Function').find(([id]) => id.startsWith(fn))?.[1].Properties.Environment,
+      );
+    expect(env('Webhook')).toContain('DOCUMENT_HASH_SECRET_ID');
+    for (const fn of ['Token', 'Comparator', 'Sweeper'])
+      expect(env(fn)).not.toContain('DOCUMENT_HASH_SECRET_ID');
+    expect(env('Token')).toContain('"IDENTITY_DOCUMENT_TYPES":"PASSPORT,ID_CARD"');
   });
 });
 

@@ -80,6 +80,7 @@ export interface SimSessionSummary {
   errorUrl: string;
   unverifiedUrl: string;
   state: string;
+  documents: string[] | null;
 }
 
 export async function simSessions(system: LocalSystem, clientId: string): Promise<SimSessionSummary[]> {

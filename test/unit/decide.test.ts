@@ -31,6 +31,7 @@ const input = (identity?: SessionResult, document?: SessionResult, extra: Record
   method: 'TWO_SESSIONS' as const,
   claimed: {},
   allowedDocumentTypes: ['RESIDENCE_PERMIT'],
+  allowedIdentityDocumentTypes: ['PASSPORT', 'ID_CARD'],
   identity,
   document,
   ...extra,
@@ -252,5 +253,166 @@ describe('decide (DESIGN §3)', () => {
       verdict: 'MATCH',
       compared: ['JOSE', 'JOSE'],
     });
+  });
+});
+
+describe('document integrity (DESIGN §3, second round): each finding goes to review, never to VERIFIED', () => {
+  const digest = (n: string) => ({ numberDigest: `num-${n}`, documentDigest: `doc-${n}` });
+  const verdict = (identity: SessionResult, document: SessionResult, extra: Record<string, unknown> = {}) =>
+    decide(input(identity, document, extra), DEFAULT_POLICY, NOW);
+
+  it('a residence permit read as the identity document: IDENTITY_DOCUMENT_TYPE_NOT_ALLOWED', () => {
+    const d = verdict(result('IDENTITY', {}, { documentType: 'RESIDENCE_PERMIT' }), result('DOCUMENT'));
+    expect(d?.status).toBe('REQUIRES_REVIEW');
+    expect(d?.reasons).toContain('IDENTITY_DOCUMENT_TYPE_NOT_ALLOWED');
+    expect(d?.report.documentChecks?.identityDocumentType).toEqual({
+      value: 'RESIDENCE_PERMIT',
+      allowed: false,
+    });
+    // A passport is an identity document; a missing type is not judged (the rule needs one).
+    expect(verdict(result('IDENTITY', {}, { documentType: 'PASSPORT' }), result('DOCUMENT'))?.status).toBe(
+      'VERIFIED',
+    );
+    expect(verdict(result('IDENTITY', {}, { documentType: null }), result('DOCUMENT'))?.reasons).toEqual([]);
+  });
+
+  it('one permit in both steps (same number, same country, whatever each labelled it): SAME_DOCUMENT_TWICE', () => {
+    const permit = { ...digest('P1'), issuingCountry: 'DE' };
+    const d = verdict(
+      result('IDENTITY', {}, { ...permit, documentType: 'ID_CARD' }),
+      result('DOCUMENT', {}, { ...permit, documentType: 'RESIDENCE_PERMIT' }),
+    );
+    expect(d?.status).toBe('REQUIRES_REVIEW');
+    expect(d?.reasons).toEqual(['SAME_DOCUMENT_TWICE']);
+    // The same number where either country is missing counts too; another country's number does not.
+    expect(
+      verdict(
+        result('IDENTITY', {}, { ...digest('P1'), issuingCountry: null }),
+        result('DOCUMENT', {}, permit),
+      )?.reasons,
+    ).toContain('SAME_DOCUMENT_TWICE');
+    expect(
+      verdict(
+        result('IDENTITY', {}, { ...digest('P1'), issuingCountry: 'LT' }),
+        result('DOCUMENT', {}, permit),
+      )?.status,
+    ).toBe('VERIFIED');
+    // No number at all: the rule needs one and does not fire.
+    expect(verdict(result('IDENTITY'), result('DOCUMENT'))?.status).toBe('VERIFIED');
+  });
+
+  it('a document bound to another client: DOCUMENT_SEEN_FOR_ANOTHER_CLIENT', () => {
+    const d = verdict(result('IDENTITY'), result('DOCUMENT'), { documentSeenForAnotherClient: true });
+    expect(d?.status).toBe('REQUIRES_REVIEW');
+    expect(d?.reasons).toEqual(['DOCUMENT_SEEN_FOR_ANOTHER_CLIENT']);
+  });
+
+  it('nationalities that differ: NATIONALITY_MISMATCH; one missing or not alpha-2: not judged', () => {
+    const d = verdict(
+      result('IDENTITY', {}, { nationality: 'UA' }),
+      result('DOCUMENT', {}, { nationality: 'RU' }),
+    );
+    expect(d?.reasons).toEqual(['NATIONALITY_MISMATCH']);
+    expect(
+      verdict(result('IDENTITY', {}, { nationality: ' ua' }), result('DOCUMENT', {}, { nationality: 'UA' }))
+        ?.status,
+    ).toBe('VERIFIED');
+    expect(
+      verdict(result('IDENTITY', {}, { nationality: 'UKR' }), result('DOCUMENT', {}, { nationality: 'RU' }))
+        ?.status,
+    ).toBe('VERIFIED');
+    const off: DecisionPolicy = {
+      ...DEFAULT_POLICY,
+      policyVersion: 'no-nationality',
+      compareNationality: false,
+    };
+    expect(
+      decide(
+        input(result('IDENTITY', {}, { nationality: 'UA' }), result('DOCUMENT', {}, { nationality: 'RU' })),
+        off,
+        NOW,
+      )?.status,
+    ).toBe('VERIFIED');
+  });
+
+  it('a date of birth in the future or more than 130 years ago: DATE_OF_BIRTH_IMPLAUSIBLE', () => {
+    for (const dob of ['2999-01-01', '2026-06-02', '1896-05-31']) {
+      const d = verdict(
+        result('IDENTITY', {}, { dateOfBirth: dob }),
+        result('DOCUMENT', {}, { dateOfBirth: dob }),
+      );
+      expect([dob, d?.status, d?.reasons]).toEqual([dob, 'REQUIRES_REVIEW', ['DATE_OF_BIRTH_IMPLAUSIBLE']]);
+    }
+    // Today and exactly 130 years ago are possible.
+    for (const dob of ['2026-06-01', '1896-06-01']) {
+      const d = verdict(
+        result('IDENTITY', {}, { dateOfBirth: dob }),
+        result('DOCUMENT', {}, { dateOfBirth: dob }),
+      );
+      expect([dob, d?.status]).toEqual([dob, 'VERIFIED']);
+    }
+    // A claimed date of birth is judged too.
+    const claimed = verdict(result('IDENTITY'), result('DOCUMENT'), {
+      claimed: { dateOfBirth: '2999-01-01' },
+    });
+    expect(claimed?.reasons).toContain('DATE_OF_BIRTH_IMPLAUSIBLE');
+  });
+
+  it('a day/month slip in a date of birth is a mismatch, never a match', () => {
+    const d = verdict(
+      result('IDENTITY', {}, { dateOfBirth: '1990-03-04' }),
+      result('DOCUMENT', {}, { dateOfBirth: '1990-04-03' }),
+    );
+    expect(d?.reasons).toEqual(['DATE_OF_BIRTH_MISMATCH']);
+    expect(d?.report.pairs['identity~document']?.dateOfBirth?.method).toBe('day-month-swapped');
+    const year = verdict(
+      result('IDENTITY', {}, { dateOfBirth: '1990-03-04' }),
+      result('DOCUMENT', {}, { dateOfBirth: '1991-03-04' }),
+    );
+    expect(year?.reasons).toEqual(['DATE_OF_BIRTH_MISMATCH']);
+  });
+
+  it('an expired identity document: DOCUMENT_VALIDITY_EXPIRED (a missing date is left to iDenfy)', () => {
+    const d = verdict(result('IDENTITY', {}, { expiryDate: '2026-06-01' }), result('DOCUMENT'));
+    expect(d?.reasons).toEqual(['DOCUMENT_VALIDITY_EXPIRED']);
+    expect(d?.report.documentChecks?.identityValidity).toEqual({ expiryDate: '2026-06-01', valid: false });
+    expect(verdict(result('IDENTITY', {}, { expiryDate: null }), result('DOCUMENT'))?.status).toBe(
+      'VERIFIED',
+    );
+  });
+
+  it('a name with a homoglyph: NAME_SCRIPT_MIXED, even when it folds into the other name', () => {
+    const d = verdict(
+      result('IDENTITY', {}, { firstName: '\u0420AUL' }),
+      result('DOCUMENT', {}, { firstName: 'RAUL' }),
+    );
+    expect(d?.status).toBe('REQUIRES_REVIEW');
+    expect(d?.reasons).toEqual(expect.arrayContaining(['NAME_SCRIPT_MIXED', 'FIRST_NAME_PARTIAL_MATCH']));
+  });
+
+  it('the policy may reject on an integrity finding instead of reviewing it', () => {
+    const strict: DecisionPolicy = {
+      ...DEFAULT_POLICY,
+      policyVersion: 'strict',
+      onIntegrityFailure: 'REJECTED',
+    };
+    const d = decide(
+      input(result('IDENTITY'), result('DOCUMENT'), { documentSeenForAnotherClient: true }),
+      strict,
+      NOW,
+    );
+    expect(d?.status).toBe('REJECTED');
+  });
+
+  it('odd document fields still decide and nothing throws', () => {
+    const odd = {
+      numberDigest: null,
+      documentDigest: null,
+      issuingCountry: ' de ',
+      nationality: '<<',
+      documentType: ' id_card ',
+    };
+    const d = verdict(result('IDENTITY', {}, odd), result('DOCUMENT', {}, { nationality: '' }));
+    expect(d?.status).toBe('VERIFIED');
   });
 });

@@ -1,5 +1,6 @@
 /** Properties of the name matcher (fast-check). */
 import fc from 'fast-check';
+import { comparePeople } from '../../functions/domain/match';
 import { compareNames, foldName, nameCandidates } from '../../functions/domain/names';
 
 const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
@@ -58,6 +59,66 @@ describe('name matcher properties', () => {
         fc.pre(t[i] !== letter);
         const changed = t.slice(0, i) + letter + t.slice(i + 1);
         expect(compareNames(t, changed).verdict).not.toBe('MATCH');
+      }),
+    );
+  });
+
+  it('a one-letter change in a name of four or more letters is never MATCH, transliteration variants included', () => {
+    // Letters that no recognised system alternates with anything (unlike I/Y/J, E/YE, G/H, TS/TC).
+    const STABLE = 'BDFLMNPRVAOU';
+    const slavic = fc
+      .array(fc.constantFrom(...'BDFLMNPRVAOUIEYKSTZ'), { minLength: 4, maxLength: 12 })
+      .map((cs) => cs.join(''));
+    fc.assert(
+      fc.property(slavic, fc.nat(), fc.constantFrom(...STABLE), (t, at, letter) => {
+        const i = at % t.length;
+        fc.pre(STABLE.includes(t[i] ?? '') && t[i] !== letter);
+        const changed = t.slice(0, i) + letter + t.slice(i + 1);
+        expect(compareNames(t, changed).verdict).not.toBe('MATCH');
+      }),
+    );
+  });
+
+  it('a word that mixes alphabets is never MATCH', () => {
+    // Cyrillic and Greek letters that look like Latin ones.
+    const LOOKALIKES = [
+      '\u0410',
+      '\u0412',
+      '\u0415',
+      '\u041D',
+      '\u041E',
+      '\u0420',
+      '\u0421',
+      '\u0397',
+      '\u039A',
+      '\u039F',
+    ];
+    fc.assert(
+      fc.property(token(3, 10), fc.nat(), fc.constantFrom(...LOOKALIKES), (t, at, glyph) => {
+        const i = at % t.length;
+        const mixed = t.slice(0, i) + glyph + t.slice(i + 1);
+        for (const other of [t, foldName(mixed) ?? t]) {
+          const c = compareNames(mixed, other);
+          expect(c.verdict).not.toBe('MATCH');
+          expect(c.scriptMixed).toBe(true);
+        }
+      }),
+    );
+  });
+
+  it('a prefix shorter than its MRZ field capacity is never MATCH', () => {
+    fc.assert(
+      fc.property(token(2, 12), token(6, 20), fc.nat(), (surname, given, cut) => {
+        const short = given.slice(0, Math.max(4, (cut % given.length) + 1));
+        fc.pre(short.length < given.length);
+        const mrzLength = surname.length + 2 + short.length;
+        fc.pre(![30, 31, 39].includes(mrzLength));
+        const c = comparePeople(
+          { firstName: given, lastName: surname, fromDocument: true },
+          { firstName: short, lastName: surname, fromDocument: true },
+          ['firstName'],
+        );
+        expect(c.firstName?.verdict).not.toBe('MATCH');
       }),
     );
   });

@@ -1,6 +1,7 @@
-import { compareDates } from '../../functions/domain/match';
-import { compareNames, foldName } from '../../functions/domain/names';
+import { compareDates, comparePeople } from '../../functions/domain/match';
+import { compareNames, fillsMrzNameField, foldName } from '../../functions/domain/names';
 import { parseIsoDate } from '../../functions/domain/normalise';
+import { transliterationVariant } from '../../functions/domain/transliteration-variants';
 
 describe('foldName', () => {
   it.each([
@@ -97,12 +98,83 @@ describe('compareNames', () => {
     expect(compareNames('Παπαδοπούλου', 'PAPADOPOULOU').verdict).toBe('MATCH');
   });
 
-  it('MATCH when a long name was cut to fit the MRZ; a short prefix is another name', () => {
-    expect(compareNames('MARIA DEL CARMEN ESPERANZA', 'MARIA DEL CARMEN ESPE')).toMatchObject({
-      verdict: 'MATCH',
-      method: 'truncation',
+  it('MATCH for a prefix only when the shorter side exactly fills an MRZ name field (ICAO 9303)', () => {
+    // FERNANDEZ<<MARIA<DEL<CARMEN<ES is 30 characters: TD1 is full, so the tail was cut.
+    expect(fillsMrzNameField('FERNANDEZ', 'MARIA DEL CARMEN ES')).toBe(true);
+    expect(
+      compareNames('MARIA DEL CARMEN ESPERANZA', 'MARIA DEL CARMEN ES', { bFillsMrz: true }),
+    ).toMatchObject({ verdict: 'MATCH', method: 'truncation' });
+    // The same prefix without that evidence (or with the evidence on the longer side) is a person's call.
+    expect(compareNames('MARIA DEL CARMEN ESPERANZA', 'MARIA DEL CARMEN ES')).toMatchObject({
+      verdict: 'PARTIAL',
+      method: 'prefix',
     });
-    expect(compareNames('KOWALSKI', 'KOWAL').verdict).not.toBe('MATCH');
+    expect(
+      compareNames('MARIA DEL CARMEN ESPERANZA', 'MARIA DEL CARMEN ES', { aFillsMrz: true }).verdict,
+    ).toBe('PARTIAL');
+    // 32 characters: FERNANDEZ<<MARIA<DEL<CARMEN<ESPE fills no field.
+    expect(fillsMrzNameField('FERNANDEZ', 'MARIA DEL CARMEN ESPE')).toBe(false);
+    expect(compareNames('KOWALSKI', 'KOWAL', { bFillsMrz: false }).verdict).not.toBe('MATCH');
+  });
+
+  it('never re-splits two spaced names differently; joins only a side written without spaces', () => {
+    expect(compareNames('ANNA MARIA', 'ANNAM ARIA').verdict).not.toBe('MATCH');
+    expect(compareNames('VAN DER BERG', 'VANDER BERG').verdict).not.toBe('MATCH');
+    expect(compareNames('VAN DER BERG', 'VANDERBERG')).toMatchObject({
+      verdict: 'MATCH',
+      method: 'token-set',
+    });
+    expect(compareNames('MARIA ANNA', 'ANNA MARIA')).toMatchObject({ verdict: 'MATCH', method: 'token-set' });
+  });
+
+  it('a word mixing alphabets is never a MATCH and is flagged', () => {
+    // Cyrillic Р (U+0420) reads R: РAUL would fold into RAUL.
+    expect(compareNames('\u0420AUL', 'RAUL')).toMatchObject({ verdict: 'PARTIAL', scriptMixed: true });
+    // Greek Eta reads I.
+    expect(compareNames('\u0397ANS', 'IANS').verdict).not.toBe('MATCH');
+    // A whole Cyrillic word is a name in its own alphabet, not a homoglyph.
+    expect(compareNames('Иван', 'IVAN')).toMatchObject({ verdict: 'MATCH' });
+    expect(compareNames('Иван', 'IVAN').scriptMixed).toBeUndefined();
+  });
+
+  it('transliteration variants: both spellings come from one Cyrillic spelling under recognised systems', () => {
+    for (const [a, b] of [
+      ['YULIYA', 'IULIIA'],
+      ['SERGEY', 'SERGEI'],
+      ['ALYONA', 'ALENA'],
+      ['YURII', 'IURII'],
+      ['HANNA', 'GANNA'],
+      ['TSVETKOV', 'TCVETKOV'],
+    ] as const) {
+      expect([a, b, compareNames(a, b).method]).toEqual([a, b, 'transliteration-variant']);
+      expect(compareNames(a, b).verdict).toBe('MATCH');
+    }
+    // Different Cyrillic names stay apart: Алёна / Елена, Наталья / Наталия, an anglicised X.
+    for (const [a, b] of [
+      ['ALENA', 'ELENA'],
+      ['NATALIA', 'NATALIYA'],
+      ['ALEXANDER', 'ALEKSANDR'],
+      ['MARIE', 'MAR'],
+      ['ALEKSANDR', 'ALEKSANDRA'],
+    ] as const) {
+      expect([a, b, compareNames(a, b).verdict]).not.toEqual([a, b, 'MATCH']);
+    }
+    expect(transliterationVariant('YULIYA', 'IULIIA')).toMatch(/mvd|bgn|gost/);
+  });
+
+  it('an original-script field is evidence for the other document’s Latin spelling', () => {
+    // The permit prints ЮЛИЯ beside YULIYA; the passport says IULIIA (ICAO of the same Cyrillic).
+    const c = comparePeople(
+      { firstName: 'YULIYA', originalFirstName: 'Юлия', lastName: 'KUZNETSOVA' },
+      { firstName: 'IULIIA', lastName: 'KUZNETSOVA' },
+      ['firstName'],
+    );
+    expect(c.firstName?.verdict).toBe('MATCH');
+    // An original that contradicts its own Latin proves nothing.
+    const forged = comparePeople({ firstName: 'JOHN', originalFirstName: 'Иван' }, { firstName: 'IVAN' }, [
+      'firstName',
+    ]);
+    expect(forged.firstName?.verdict).not.toBe('MATCH');
   });
 
   it('MISSING when either side is missing', () => {
