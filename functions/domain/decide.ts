@@ -87,6 +87,7 @@ export function decide(input: DecisionInput, policy: DecisionPolicy, now: Date):
     const integrity = new Set<ReasonCode>();
     const report: MatchReport = { ...emptyReport };
     identityDocumentChecks(input, identity, now, integrity, report);
+    if (input.documentSeenForAnotherClient) integrity.add('DOCUMENT_SEEN_FOR_ANOTHER_CLIENT');
     for (const r of integrity) if (!reasons.includes(r)) reasons.push(r);
     const status: FinalStatus =
       integrity.size > 0 && policy.onIntegrityFailure === 'REJECTED' ? 'REJECTED' : 'REQUIRES_REVIEW';

@@ -307,6 +307,27 @@ describe('document integrity (DESIGN §3, second round): each finding goes to re
     expect(d?.reasons).toEqual(['DOCUMENT_SEEN_FOR_ANOTHER_CLIENT']);
   });
 
+  it('the additional-step method names what the identity document alone shows', () => {
+    const identity = result(
+      'IDENTITY',
+      { additionalStep: { status: 'VALID', steps: ['RESIDENCE_PERMIT'] } },
+      {
+        documentType: 'RESIDENCE_PERMIT',
+      },
+    );
+    const d = decide(
+      input(identity, undefined, { method: 'ADDITIONAL_STEP', documentSeenForAnotherClient: true }),
+      DEFAULT_POLICY,
+      NOW,
+    );
+    expect(d?.status).toBe('REQUIRES_REVIEW');
+    expect(d?.reasons).toEqual([
+      'ADDITIONAL_DOCUMENT_NEEDS_REVIEW',
+      'IDENTITY_DOCUMENT_TYPE_NOT_ALLOWED',
+      'DOCUMENT_SEEN_FOR_ANOTHER_CLIENT',
+    ]);
+  });
+
   it('nationalities that differ: NATIONALITY_MISMATCH; one missing or not alpha-2: not judged', () => {
     const d = verdict(
       result('IDENTITY', {}, { nationality: 'UA' }),
