@@ -25,6 +25,8 @@ export interface MultidocConfig {
   tokenExpirySeconds: number;
   /** `just-in-time` (default): the document session is created at the continue link; `upfront`: at start. */
   documentSessionMode: 'just-in-time' | 'upfront';
+  /** The second session also takes a selfie matched to the second document's portrait (an `IDENTIFICATION` token). */
+  documentSessionFaceCheck: boolean;
   /** Public base URL of the API when served behind a custom domain (otherwise derived per request). */
   publicBaseUrl?: string;
   /** Largest webhook body accepted, in bytes. */
@@ -61,6 +63,7 @@ export const DEFAULT_CONFIG: MultidocConfig = {
   retentionDays: 90,
   tokenExpirySeconds: 3600,
   documentSessionMode: 'just-in-time',
+  documentSessionFaceCheck: false,
   webhookMaxBytes: 256 * 1024,
   maxReceiveCount: 5,
   clientAuth: 'iam',
@@ -95,6 +98,9 @@ export function configFromContext(node: Node): MultidocConfig {
             .split(',')
             .map((s) => s.trim());
     else if (typeof fallback === 'number') out[key] = Number(raw);
+    else if (typeof fallback === 'boolean')
+      out[key] =
+        raw === true || raw === 'true' ? true : raw === false || raw === 'false' ? false : String(raw);
     else out[key] = String(raw);
   }
   return validateConfig(out as unknown as MultidocConfig);
@@ -112,6 +118,8 @@ export function validateConfig(c: MultidocConfig): MultidocConfig {
     problems.push('tokenExpirySeconds must be 60..2592000 (iDenfy expiryTime)');
   if (!['just-in-time', 'upfront'].includes(c.documentSessionMode))
     problems.push('documentSessionMode must be just-in-time or upfront');
+  if (typeof c.documentSessionFaceCheck !== 'boolean')
+    problems.push('documentSessionFaceCheck must be true or false');
   if (c.allowedDocumentTypes.length === 0) problems.push('allowedDocumentTypes must name at least one type');
   if (c.identityDocumentTypes.length === 0)
     problems.push('identityDocumentTypes must name at least one type');

@@ -162,6 +162,7 @@ export class MultidocStack extends Stack {
         IDENTITY_DOCUMENT_TYPES: config.identityDocumentTypes.join(','),
         TOKEN_EXPIRY_SECONDS: String(config.tokenExpirySeconds),
         DOCUMENT_SESSION_MODE: config.documentSessionMode,
+        DOCUMENT_SESSION_FACE_CHECK: String(config.documentSessionFaceCheck),
         ...(config.publicBaseUrl ? { PUBLIC_BASE_URL: config.publicBaseUrl } : {}),
         ...(config.additionalSteps ? { ADDITIONAL_STEPS: config.additionalSteps } : {}),
       },

@@ -113,6 +113,7 @@ function toResult(item: Record<string, unknown>): SessionResult {
     fraudTags: (item.fraudTags as string[]) ?? [],
     mismatchTags: (item.mismatchTags as string[]) ?? [],
     additionalStep: (item.additionalStep as SessionResult['additionalStep']) ?? null,
+    face: (item.face as string | null | undefined) ?? null,
     resultVersion: Number(item.resultVersion ?? 0),
   };
 }
@@ -352,7 +353,7 @@ export class DynamoVerificationRepository implements VerificationRepository {
           UpdateExpression:
             'SET overall = :overall, #final = :final, eventType = :eventType, ' +
             '#document = :document, fraudTags = :fraudTags, mismatchTags = :mismatchTags, receivedAt = :receivedAt, ' +
-            'additionalStep = :additionalStep, ' +
+            'additionalStep = :additionalStep, face = :face, ' +
             '#ttl = :ttl, resultVersion = if_not_exists(resultVersion, :zero) + :one ADD digests :digestSet',
           // Only into a slot of ours; never over an erasure, a digest already seen, or a final result by a non-final one.
           ConditionExpression:
@@ -371,6 +372,7 @@ export class DynamoVerificationRepository implements VerificationRepository {
             ':fraudTags': fields.fraudTags,
             ':mismatchTags': fields.mismatchTags,
             ':additionalStep': fields.additionalStep ?? null,
+            ':face': fields.face ?? null,
             ':receivedAt': fields.receivedAt,
             ':ttl': ttlAfter(fields.receivedAt, retentionDays),
             ':zero': 0,

@@ -45,6 +45,7 @@ export class IdenfyClient implements IdenfyApi {
 
   async sessionStatus(scanRef: string) {
     const body = await this.post('/api/v2/status', { scanRef });
+    const text = (v: unknown) => (typeof v === 'string' && v.length > 0 && v.length <= 50 ? v : null);
     const strings = (v: unknown) =>
       Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
     if (typeof body.status !== 'string')
@@ -53,6 +54,7 @@ export class IdenfyClient implements IdenfyApi {
       status: body.status,
       fraudTags: strings(body.fraudTags),
       mismatchTags: strings(body.mismatchTags),
+      face: text(body.manualFace) ?? text(body.autoFace),
     };
   }
 

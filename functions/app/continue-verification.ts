@@ -3,6 +3,7 @@ import { sessionDeadline } from '../domain/lifecycle';
 import { checkContinueToken } from '../shared/continue-token';
 import { HttpError, notFound } from '../shared/errors';
 import type { IdenfyApi, VerificationRepository } from './model';
+import { documentTokenType } from './start-verification';
 
 export interface ContinueDeps {
   repo: VerificationRepository;
@@ -45,7 +46,7 @@ export async function continueVerification(
 
   const token2 = await deps.idenfy.createToken({
     clientId: v.clientId,
-    tokenType: 'DOCUMENT',
+    tokenType: documentTokenType(v.documentFaceCheck),
     externalRef: v.verificationId,
     callbackUrl: `${baseUrl}/webhooks/idenfy`,
     documents: v.documentTypes,

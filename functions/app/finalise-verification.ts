@@ -60,6 +60,7 @@ export async function finaliseVerification(
       allowedIdentityDocumentTypes: v.identityDocumentTypes ?? [...DEFAULT_IDENTITY_DOCUMENT_TYPES],
       identity,
       document,
+      documentFaceCheck: v.documentFaceCheck === true,
     };
     let decision: Decision | undefined = decide(input, deps.policy, deps.now());
     if (decision && comparesDocuments(decision)) {

@@ -45,6 +45,8 @@ export interface Verification {
   documentTypes: string[];
   /** Types the identity session may read (absent on verifications started before the second round). */
   identityDocumentTypes?: string[];
+  /** The second session is an IDENTIFICATION session whose face verdict the decision requires (config at start). */
+  documentFaceCheck?: boolean;
   finalUrls: FinalUrls;
   locale?: string;
   identity: SessionRef;
@@ -302,7 +304,9 @@ export interface TokenRequest {
 export interface IdenfyApi {
   createToken(request: TokenRequest): Promise<{ scanRef: string; authToken: string; redirectUrl: string }>;
   /** iDenfy's /api/v2/status of a session (APPROVED, DENIED, SUSPECTED, REVIEWING, ACTIVE, EXPIRED, …). */
-  sessionStatus(scanRef: string): Promise<{ status: string; fraudTags: string[]; mismatchTags: string[] }>;
+  sessionStatus(
+    scanRef: string,
+  ): Promise<{ status: string; fraudTags: string[]; mismatchTags: string[]; face?: string | null }>;
   /** Asks iDenfy to delete a session: `not-yet` while its token can still be used. */
   deleteSession(scanRef: string): Promise<'deleted' | 'not-found' | 'not-yet'>;
 }

@@ -53,6 +53,8 @@ export async function recordWebhook(
     fraudTags: hook.status.fraudTags ?? [],
     mismatchTags: hook.status.mismatchTags ?? [],
     additionalStep: additionalStep(hook),
+    // A person's review overrides the automatic verdict.
+    face: hook.status.manualFace ?? hook.status.autoFace ?? null,
   };
   const recorded = await deps.repo.recordResult(
     verificationId,

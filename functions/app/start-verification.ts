@@ -13,7 +13,12 @@ export interface StartDeps {
   now: () => Date;
   newId: () => string;
   continueLinkKey: string;
-  defaults: FinalUrls & { documentTypes: string[]; identityDocumentTypes: string[] };
+  defaults: FinalUrls & {
+    documentTypes: string[];
+    identityDocumentTypes: string[];
+    /** The second session takes a selfie too (`documentSessionFaceCheck`). */
+    documentFaceCheck?: boolean;
+  };
   tokenExpirySeconds: number;
   retentionDays: number;
   documentSessionMode: 'just-in-time' | 'upfront';
@@ -85,7 +90,7 @@ export async function startVerification(
     const documentToken = await deps.idenfy.createToken({
       ...common,
       ...finalUrls,
-      tokenType: 'DOCUMENT',
+      tokenType: documentTokenType(deps.defaults.documentFaceCheck),
       documents: documentTypes,
       firstName: req.firstName,
       lastName: req.lastName,
@@ -103,6 +108,7 @@ export async function startVerification(
     claimed: { firstName: req.firstName, lastName: req.lastName, dateOfBirth: req.dateOfBirth },
     documentTypes,
     identityDocumentTypes: deps.defaults.identityDocumentTypes,
+    ...(deps.defaults.documentFaceCheck ? { documentFaceCheck: true } : {}),
     finalUrls,
     locale: req.locale,
     identity,
@@ -150,4 +156,9 @@ export function startView(v: Verification) {
     redirectUrl: v.identity.redirectUrl,
     expiresAt: v.expiresAt,
   };
+}
+
+/** A face check on the second document needs a selfie: an IDENTIFICATION session instead of DOCUMENT. */
+export function documentTokenType(faceCheck: boolean | undefined): 'IDENTIFICATION' | 'DOCUMENT' {
+  return faceCheck ? 'IDENTIFICATION' : 'DOCUMENT';
 }

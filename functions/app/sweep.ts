@@ -164,6 +164,7 @@ async function abandon(v: Verification, deps: SweepDeps): Promise<SweepOutcome> 
         eventType: null,
         document: known?.document ?? {},
         additionalStep: known?.additionalStep ?? null,
+        face: answer.face ?? known?.face ?? null,
         fraudTags: answer.fraudTags,
         mismatchTags: answer.mismatchTags,
       };

@@ -28,6 +28,8 @@ export interface DecisionInput {
   document?: SessionResult;
   /** A document of this verification is bound to a verification of another client (looked up by keyed hash). */
   documentSeenForAnotherClient?: boolean;
+  /** The second session was an IDENTIFICATION session: its face verdict must be FACE_MATCH. */
+  documentFaceCheck?: boolean;
 }
 
 /** Older than this is no living person's date of birth. */
@@ -179,6 +181,12 @@ export function decide(input: DecisionInput, policy: DecisionPolicy, now: Date):
   if (!plausibleBirthDate(document.document.dateOfBirth, now)) {
     checks.dateOfBirthPlausible = false;
     integrity.add('DATE_OF_BIRTH_IMPLAUSIBLE');
+  }
+  if (input.documentFaceCheck) {
+    // iDenfy denies a face mismatch itself; anything short of a match (not checked, uncertain, no verdict) needs a person.
+    const verdict = document.face ?? null;
+    checks.documentFace = { verdict, matched: verdict === 'FACE_MATCH' };
+    if (!checks.documentFace.matched) integrity.add('DOCUMENT_FACE_NOT_MATCHED');
   }
   const nameChecks = Object.values(report.pairs).flatMap((pair) => Object.values(pair ?? {}));
   if (nameChecks.some((c) => c.scriptMixed)) integrity.add('NAME_SCRIPT_MIXED');

@@ -36,6 +36,8 @@ export const REASON_CODES = [
   'NATIONALITY_MISMATCH',
   'NAME_SCRIPT_MIXED',
   'DATE_OF_BIRTH_IMPLAUSIBLE',
+  // With documentSessionFaceCheck: the second session's selfie was not matched to the second document.
+  'DOCUMENT_FACE_NOT_MATCHED',
   // The client cancelled a PENDING verification (status EXPIRED).
   'CANCELLED',
 ] as const;
@@ -97,6 +99,8 @@ export interface SessionResult {
   mismatchTags: string[];
   /** The additional step(s) of an ADDITIONAL_STEP session: iDenfy's verdict and the steps it reports. */
   additionalStep?: { status: string | null; steps: string[] } | null;
+  /** iDenfy's face verdict (`manualFace`, else `autoFace`), e.g. FACE_MATCH; null when no face was checked. */
+  face?: string | null;
   /** Increments with every accepted (new) result for this session. */
   resultVersion: number;
 }
@@ -137,6 +141,8 @@ export interface MatchReport {
     nationality?: { values: [string | null, string | null]; match: boolean | null };
     /** Every date of birth is a real date between 130 years ago and the decision date. */
     dateOfBirthPlausible?: boolean;
+    /** With `documentSessionFaceCheck`: iDenfy's face verdict on the second session, and whether it is FACE_MATCH. */
+    documentFace?: { verdict: string | null; matched: boolean };
   };
 }
 

@@ -89,6 +89,7 @@ async function route(event: HttpEvent): Promise<HttpResult> {
             ...env.defaultUrls(),
             documentTypes: env.allowedDocumentTypes(),
             identityDocumentTypes: env.identityDocumentTypes(),
+            documentFaceCheck: env.documentSessionFaceCheck(),
           },
           tokenExpirySeconds: env.tokenExpirySeconds(),
           retentionDays: env.retentionDays(),

@@ -51,6 +51,8 @@ export const env = {
   /** `just-in-time` (default) creates the document session at the continue link; `upfront` at start. */
   documentSessionMode: (): 'just-in-time' | 'upfront' =>
     process.env.DOCUMENT_SESSION_MODE === 'upfront' ? 'upfront' : 'just-in-time',
+  /** The second session is an IDENTIFICATION session (selfie matched to the second document's portrait). */
+  documentSessionFaceCheck: () => process.env.DOCUMENT_SESSION_FACE_CHECK === 'true',
   webhookMaxBytes: () => integer('WEBHOOK_MAX_BYTES', 256 * 1024),
   /** Optional allow-list of iDenfy's source addresses (IPs or CIDRs, comma-separated; iDenfy's support gives them). */
   webhookAllowedIps: () => list('WEBHOOK_ALLOWED_IPS', []),

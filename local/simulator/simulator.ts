@@ -39,6 +39,9 @@ export interface SimSession {
   /** When the person opened the hosted flow. */
   startedAt?: string;
   request: Record<string, unknown>;
+  /** The second document's session: a DOCUMENT token, or a later token of the same externalRef (an
+   *  IDENTIFICATION token when the second document's face is checked too). Decides the default data. */
+  secondDocument: boolean;
   webhooks: WebhookPayload[];
   webhookEventTypes: string[];
 }
@@ -202,10 +205,19 @@ export class IdenfySimulator {
         const list = [...this.sessions.values()]
           .filter((s) => !clientId || s.clientId === clientId)
           // `documents`: the token's allowed document types, so tests can see what was asked for.
-          .map(({ request, webhooks: _w, webhookEventTypes: _e, startedAt: _s, ...summary }) => ({
-            ...summary,
-            documents: Array.isArray(request.documents) ? request.documents : null,
-          }));
+          .map(
+            ({
+              request,
+              webhooks: _w,
+              webhookEventTypes: _e,
+              startedAt: _s,
+              secondDocument: _d,
+              ...summary
+            }) => ({
+              ...summary,
+              documents: Array.isArray(request.documents) ? request.documents : null,
+            }),
+          );
         return send(res, 200, list);
       }
       const redeliver = /^\/simulator\/sessions\/([^/]+)\/deliver$/.exec(url.pathname);
@@ -295,6 +307,10 @@ export class IdenfySimulator {
       createdAt: new Date().toISOString(),
       state: 'ACTIVE',
       request,
+      secondDocument:
+        request.tokenType === 'DOCUMENT' ||
+        (request.externalRef != null &&
+          [...this.sessions.values()].some((s) => s.externalRef === request.externalRef)),
       webhooks: [],
       webhookEventTypes: [],
     };

@@ -13,6 +13,9 @@ export interface CompleteRequest {
   additionalSteps?: Record<string, string>;
   /** iDenfy's verdict on the step(s) (`status.additionalSteps`); VALID when the session has steps. */
   additionalStepStatus?: 'VALID' | 'INVALID' | 'NOT_FOUND';
+  /** iDenfy's face verdict (`autoFace`, and `manualFace` with manual review); by default FACE_MATCH for an
+   *  IDENTIFICATION session that is not denied, FACE_NOT_CHECKED for a DOCUMENT session (no selfie). */
+  face?: string;
   /** false: record the result but hold its webhook back until /deliver (default true). */
   deliver?: boolean;
 }
@@ -53,7 +56,7 @@ export function defaultData(session: SimSession): Record<string, unknown> {
   const r = session.request;
   const firstName = str(r.firstName) ?? 'JOHN';
   const lastName = str(r.lastName) ?? 'SAMPLE';
-  const isDocumentSession = session.tokenType === 'DOCUMENT';
+  const isDocumentSession = session.secondDocument;
   const documents = Array.isArray(r.documents) ? (r.documents as string[]) : [];
   // The identity session reads an ID card where the token allows one (iDenfy's own default list does).
   const docType = isDocumentSession
@@ -128,6 +131,9 @@ export function buildWebhook(session: SimSession, req: CompleteRequest, final: b
   const expired = overall === 'EXPIRED';
   const now = Math.floor(Date.now() / 1000);
   const data = expired ? nullData(defaultData(session)) : { ...defaultData(session), ...(req.data ?? {}) };
+  const face = expired
+    ? null
+    : (req.face ?? (session.tokenType === 'DOCUMENT' ? 'FACE_NOT_CHECKED' : FACE[overall]));
   const suspectedTags = overall === 'SUSPECTED' && !req.fraudTags?.length && !req.mismatchTags?.length;
   return {
     final,
@@ -137,8 +143,8 @@ export function buildWebhook(session: SimSession, req: CompleteRequest, final: b
       // SUSPECTED never comes without a tag (API-FACTS §4.3).
       fraudTags: req.fraudTags ?? [],
       mismatchTags: suspectedTags ? ['NAME'] : (req.mismatchTags ?? []),
-      autoFace: FACE[overall],
-      manualFace: manual ? FACE[overall] : null,
+      autoFace: face,
+      manualFace: manual ? face : null,
       autoDocument: DOC[overall],
       manualDocument: manual ? DOC[overall] : null,
       additionalSteps: expiredOr(overall, stepStatus),

@@ -33,6 +33,7 @@ function session(scanRef: string, verificationId: string, tokenType: string): Si
     unverifiedUrl: 'https://x.example/u',
     createdAt: new Date().toISOString(),
     state: 'ACTIVE',
+    secondDocument: tokenType === 'DOCUMENT',
     request: {
       firstName: 'JÜRGEN',
       lastName: 'MÜLLER-LÜDENSCHEIDT',

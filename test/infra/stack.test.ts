@@ -412,6 +412,8 @@ describe('least privilege', () => {
     for (const fn of ['Token', 'Comparator', 'Sweeper'])
       expect(env(fn)).not.toContain('DOCUMENT_HASH_SECRET_ID');
     expect(env('Token')).toContain('"IDENTITY_DOCUMENT_TYPES":"PASSPORT,ID_CARD"');
+    // The second document's face check is off unless asked for (it adds a selfie for the user).
+    expect(env('Token')).toContain('"DOCUMENT_SESSION_FACE_CHECK":"false"');
   });
 });
 

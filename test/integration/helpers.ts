@@ -137,7 +137,11 @@ export async function startVerification(system: LocalSystem, body: Record<string
   if (res.status !== 201) throw new Error(`start: ${res.status} ${JSON.stringify(res.body)}`);
   const verificationId = res.body.verificationId as string;
   const sessions = await simSessions(system, body.clientId as string);
-  const identity = sessions.find((s) => s.externalRef === verificationId && s.tokenType === 'IDENTIFICATION');
+  const mine = sessions.filter((s) => s.externalRef === verificationId);
+  // Two sessions: the identity one returns to our continue link; one session: it is the only IDENTIFICATION.
+  const identity =
+    mine.find((s) => s.successUrl.includes('/continue')) ??
+    mine.find((s) => s.tokenType === 'IDENTIFICATION');
   if (!identity) throw new Error('identity session not found at the simulator');
   return { verificationId, identity, start: res };
 }
@@ -152,6 +156,45 @@ export async function continueToDocument(
   const res = await http('GET', continueUrl);
   if (res.status !== 302) throw new Error(`continue: ${res.status} ${JSON.stringify(res.body)}`);
   const sessions = await simSessions(system, clientId);
-  const document = sessions.find((s) => s.externalRef === verificationId && s.tokenType === 'DOCUMENT');
+  // The identity session is the one that returns to our continue link (both are IDENTIFICATION
+  // sessions when the second document's face is checked too).
+  const document = sessions.find(
+    (s) => s.externalRef === verificationId && !s.successUrl.includes('/continue'),
+  );
   return { location: res.headers.get('location'), document };
+}
+
+/** Start, finish the identity step with `identity` data, continue, finish the document step; the decision. */
+export async function twoStepJourney(
+  system: LocalSystem,
+  clientId: string,
+  identity: Record<string, unknown>,
+  document: Record<string, unknown>,
+  start: Record<string, unknown> = {},
+  documentStep: Record<string, unknown> = {},
+) {
+  const { verificationId, identity: identitySession } = await startVerification(system, {
+    clientId,
+    ...start,
+  });
+  const done = await simComplete(system, identitySession.scanRef, { overall: 'APPROVED', data: identity });
+  const { document: documentSession } = await continueToDocument(
+    system,
+    done.redirectTo,
+    clientId,
+    verificationId,
+  );
+  if (!documentSession) throw new Error('document session not found at the simulator');
+  await simComplete(system, documentSession.scanRef, {
+    overall: 'APPROVED',
+    data: document,
+    ...documentStep,
+  });
+  const [event] = await waitForEvents(system, verificationId, 'the decision');
+  const view = (await http('GET', `${system.apiUrl}/verifications/${verificationId}`)).body as {
+    status: string;
+    reasons: string[];
+    report: { documentChecks?: Record<string, unknown> };
+  };
+  return { verificationId, event, view, identitySession, documentSession };
 }

@@ -4,14 +4,7 @@
  */
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { LocalSystem } from '../../local/system';
-import {
-  continueToDocument,
-  http,
-  simComplete,
-  startTestSystem,
-  startVerification,
-  waitForEvents,
-} from './helpers';
+import { http, startTestSystem, startVerification, twoStepJourney } from './helpers';
 
 jest.setTimeout(60_000);
 
@@ -30,25 +23,8 @@ afterAll(async () => {
 
 type Data = Record<string, unknown>;
 
-/** Start, finish the identity step with `identity` data, continue, finish the document step; the decision. */
-async function journey(clientId: string, identity: Data, document: Data, start: Data = {}) {
-  const { verificationId, identity: idSession } = await startVerification(system, { clientId, ...start });
-  const done = await simComplete(system, idSession.scanRef, { overall: 'APPROVED', data: identity });
-  const { document: docSession } = await continueToDocument(
-    system,
-    done.redirectTo,
-    clientId,
-    verificationId,
-  );
-  await simComplete(system, docSession?.scanRef ?? '', { overall: 'APPROVED', data: document });
-  const [event] = await waitForEvents(system, verificationId, 'the decision');
-  const view = (await http('GET', `${system.apiUrl}/verifications/${verificationId}`)).body as {
-    status: string;
-    reasons: string[];
-    report: { documentChecks?: Record<string, unknown> };
-  };
-  return { verificationId, event, view, identitySession: idSession };
-}
+const journey = (clientId: string, identity: Data, document: Data, start: Data = {}) =>
+  twoStepJourney(system, clientId, identity, document, start);
 
 async function tableText(): Promise<string> {
   const items = await dynamo.send(new ScanCommand({ TableName: tableName }));
@@ -56,6 +32,13 @@ async function tableText(): Promise<string> {
 }
 
 describe('document integrity', () => {
+  it('by default the second session is a DOCUMENT session and no face verdict is asked of it', async () => {
+    const { view, documentSession } = await journey('integrity-no-face-check', {}, {});
+    expect(documentSession.tokenType).toBe('DOCUMENT');
+    expect(view.status).toBe('VERIFIED');
+    expect(view.report.documentChecks).not.toHaveProperty('documentFace');
+  });
+
   it('asks iDenfy for identity documents only in the identity step', async () => {
     const { identity } = await startVerification(system, { clientId: 'integrity-token-types' });
     expect(identity.documents).toEqual(['PASSPORT', 'ID_CARD']);

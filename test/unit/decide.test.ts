@@ -328,6 +328,29 @@ describe('document integrity (DESIGN §3, second round): each finding goes to re
     ]);
   });
 
+  it("with the second document's face checked: only FACE_MATCH verifies; anything else, or none, goes to a person", () => {
+    const identity = result('IDENTITY');
+    const faceCheck = { documentFaceCheck: true };
+    const matched = decide(
+      input(identity, result('DOCUMENT', { face: 'FACE_MATCH' }), faceCheck),
+      DEFAULT_POLICY,
+      NOW,
+    );
+    expect([matched?.status, matched?.reasons]).toEqual(['VERIFIED', []]);
+    expect(matched?.report.documentChecks?.documentFace).toEqual({ verdict: 'FACE_MATCH', matched: true });
+    for (const face of ['FACE_UNCERTAIN', 'FACE_NOT_CHECKED', 'FAKE_FACE', null, undefined]) {
+      const d = decide(input(identity, result('DOCUMENT', { face }), faceCheck), DEFAULT_POLICY, NOW);
+      expect([face, d?.status, d?.reasons]).toEqual([face, 'REQUIRES_REVIEW', ['DOCUMENT_FACE_NOT_MATCHED']]);
+    }
+    // Off (the default): the second session has no selfie and its face verdict is not asked for.
+    const off = decide(
+      input(identity, result('DOCUMENT', { face: 'FACE_NOT_CHECKED' })),
+      DEFAULT_POLICY,
+      NOW,
+    );
+    expect([off?.status, off?.report.documentChecks?.documentFace]).toEqual(['VERIFIED', undefined]);
+  });
+
   it('nationalities that differ: NATIONALITY_MISMATCH; one missing or not alpha-2: not judged', () => {
     const d = verdict(
       result('IDENTITY', {}, { nationality: 'UA' }),

@@ -48,6 +48,21 @@ describe('decision policy configuration', () => {
     );
   });
 
+  it('reads documentSessionFaceCheck as a boolean from context or the command line, and refuses anything else', () => {
+    expect(
+      configFromContext(new App({ context: { documentSessionFaceCheck: 'true' } }).node)
+        .documentSessionFaceCheck,
+    ).toBe(true);
+    expect(
+      configFromContext(new App({ context: { documentSessionFaceCheck: false } }).node)
+        .documentSessionFaceCheck,
+    ).toBe(false);
+    expect(configFromContext(new App().node).documentSessionFaceCheck).toBe(false);
+    expect(() => configFromContext(new App({ context: { documentSessionFaceCheck: 'yes' } }).node)).toThrow(
+      /documentSessionFaceCheck must be true or false/,
+    );
+  });
+
   it('refuses other bad configuration with the key named', () => {
     const app = new App({ context: { retentionDays: '0', documentSessionMode: 'later' } });
     expect(() => configFromContext(app.node)).toThrow(/retentionDays.*documentSessionMode/);
