@@ -214,12 +214,13 @@ export class MultidocStack extends Stack {
     token.fn.addToRolePolicy(
       tableActions(['GetItem', 'PutItem', 'UpdateItem', 'ConditionCheckItem', 'Query']),
     );
-    // Erasure deletes document bindings, and nothing else: only items whose key starts DOC#.
+    // Deletes only two kinds of item: document bindings (erasure) and a start's claim on a client's
+    // slot (given up when iDenfy fails). Never a verification, a result or an audit line.
     token.fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['dynamodb:DeleteItem'],
         resources: [this.table.tableArn],
-        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['DOC#*'] } },
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['DOC#*', 'CLIENT#*'] } },
       }),
     );
     // Decisions (comparator, sweep) bind documents (PutItem of DOC# items).

@@ -6,7 +6,8 @@
  *   SESSION#<scanRef> / SESSION  scanRef → verification lookup for webhooks
  *   V#<id> / AUDIT#<at>#<n>      append-only audit trail (reviews, erasure)
  *   SESSION#<scanRef> / SESSION  scanRef → verification lookup for webhooks
- *   CLIENT#<clientId> / PENDING  the client's blocking verification (one start at a time)
+ *   CLIENT#<clientId> / PENDING  the client's start slot: its blocking verification, or a start's
+ *                                claim (a lease) while iDenfy mints the token (one start at a time)
  *   DOC#<digest> / V#<id>        a document (keyed hash of type, country, number) bound to a
  *                                verification and its client; the verification item lists the
  *                                digests it bound (`boundDocuments`) so erasure deletes them by key
@@ -20,8 +21,10 @@ import {
   TransactionCanceledException,
 } from '@aws-sdk/client-dynamodb';
 import {
+  DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
+  PutCommand,
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
@@ -31,6 +34,7 @@ import {
   type DecisionWrite,
   type Erasure,
   InvalidCursor,
+  type Lease,
   type NewResult,
   type OutboxClaim,
   type OutboxEvent,
@@ -38,6 +42,7 @@ import {
   type ReviewWrite,
   type SessionRef,
   StartConflict,
+  type StartSlot,
   type Verification,
   type VerificationRepository,
   VersionConflict,
@@ -66,6 +71,7 @@ const STORAGE_ATTRIBUTES = [
   'sweepPk',
   'boundDocuments',
   'bindingVersion',
+  'documentClaim',
 ] as const;
 const documentKey = (digest: string, verificationId: string) => ({
   pk: `DOC#${digest}`,
@@ -152,11 +158,97 @@ export class DynamoVerificationRepository implements VerificationRepository {
     return out.Item ? toVerification(out.Item) : undefined;
   }
 
-  async pendingForClient(clientId: string) {
+  async pendingForClient(clientId: string): Promise<StartSlot | undefined> {
     const out = await this.doc.send(
       new GetCommand({ TableName: this.tableName, Key: pendingKey(clientId), ConsistentRead: true }),
     );
-    return out.Item ? { verificationId: out.Item.verificationId as string } : undefined;
+    const item = out.Item;
+    if (!item) return undefined;
+    if (typeof item.claimId === 'string') {
+      return { claim: { id: item.claimId, until: Number(item.claimUntil) } };
+    }
+    return { verificationId: item.verificationId as string };
+  }
+
+  async claimStart(clientId: string, claim: Lease, seen: StartSlot | undefined, now: Date) {
+    // Taken over only as read: empty, pointing at the verification read (no longer pending), or a
+    // lapsed claim. Two callers that read the same slot cannot both win.
+    const condition =
+      seen === undefined
+        ? { ConditionExpression: 'attribute_not_exists(pk)', values: {} }
+        : seen.claim
+          ? {
+              ConditionExpression: 'claimId = :seen AND claimUntil < :now',
+              values: { ':seen': seen.claim.id, ':now': now.getTime() },
+            }
+          : { ConditionExpression: 'verificationId = :seen', values: { ':seen': seen.verificationId } };
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...pendingKey(clientId),
+            claimId: claim.id,
+            claimUntil: claim.until,
+            ttl: Math.ceil(claim.until / 1000) + 86_400,
+          },
+          ConditionExpression: condition.ConditionExpression,
+          ...(Object.keys(condition.values).length ? { ExpressionAttributeValues: condition.values } : {}),
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+  }
+
+  async releaseStart(clientId: string, claimId: string): Promise<void> {
+    await this.doc
+      .send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: pendingKey(clientId),
+          ConditionExpression: 'claimId = :id',
+          ExpressionAttributeValues: { ':id': claimId },
+        }),
+      )
+      .catch(ignoreConditionFailed);
+  }
+
+  async claimDocumentSession(verificationId: string, claim: Lease, now: Date) {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: vKey(verificationId),
+          UpdateExpression: 'SET documentClaim = :claim',
+          ConditionExpression:
+            '#status = :pending AND attribute_not_exists(#document) AND attribute_not_exists(erasure) AND ' +
+            '(attribute_not_exists(documentClaim) OR documentClaim.#until < :now)',
+          ExpressionAttributeNames: { '#status': 'status', '#document': 'document', '#until': 'until' },
+          ExpressionAttributeValues: { ':claim': claim, ':pending': 'PENDING', ':now': now.getTime() },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+  }
+
+  async releaseDocumentSession(verificationId: string, claimId: string): Promise<void> {
+    await this.doc
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: vKey(verificationId),
+          UpdateExpression: 'REMOVE documentClaim',
+          ConditionExpression: 'documentClaim.id = :id',
+          ExpressionAttributeValues: { ':id': claimId },
+        }),
+      )
+      .catch(ignoreConditionFailed);
   }
 
   async snapshot(verificationId: string) {
@@ -200,7 +292,7 @@ export class DynamoVerificationRepository implements VerificationRepository {
     return { items: (out.Items ?? []).map(toVerification), next: out.LastEvaluatedKey };
   }
 
-  async create(v: Verification, replacing: string | null, retentionDays: number, sweepAt: string) {
+  async create(v: Verification, claimId: string, retentionDays: number, sweepAt: string) {
     const ttl = ttlAfter(v.createdAt, retentionDays);
     const sessions = [v.identity, v.document].filter((s): s is SessionRef => s !== undefined);
     try {
@@ -243,9 +335,9 @@ export class DynamoVerificationRepository implements VerificationRepository {
                   verificationId: v.verificationId,
                   ttl: Math.floor(Date.parse(v.expiresAt) / 1000),
                 },
-                ConditionExpression:
-                  replacing === null ? 'attribute_not_exists(pk)' : 'verificationId = :replacing',
-                ExpressionAttributeValues: replacing === null ? undefined : { ':replacing': replacing },
+                // Only under this start's claim (a claim that lapsed and was taken over has lost).
+                ConditionExpression: 'claimId = :claimId',
+                ExpressionAttributeValues: { ':claimId': claimId },
               },
             },
           ],
@@ -260,6 +352,7 @@ export class DynamoVerificationRepository implements VerificationRepository {
   async attachDocumentSession(
     verificationId: string,
     session: SessionRef,
+    claimId: string,
     retentionDays: number,
     sweepAt: string,
   ) {
@@ -273,10 +366,17 @@ export class DynamoVerificationRepository implements VerificationRepository {
                 Key: vKey(verificationId),
                 // The sweep's deadline moves with the new token's lifetime.
                 UpdateExpression:
-                  'SET #document = :session, updatedAt = :now, sweepPk = :duePk, sweepAt = :dueAt',
-                ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#document)',
-                ExpressionAttributeNames: { '#document': 'document' },
+                  'SET #document = :session, updatedAt = :now, sweepPk = :duePk, sweepAt = :dueAt ' +
+                  'REMOVE documentClaim',
+                // Under this caller's claim, and never into a decided or erased verification (its
+                // session's results would escape the erasure).
+                ConditionExpression:
+                  'attribute_not_exists(#document) AND documentClaim.id = :claimId AND #status = :pending AND ' +
+                  'attribute_not_exists(erasure)',
+                ExpressionAttributeNames: { '#document': 'document', '#status': 'status' },
                 ExpressionAttributeValues: {
+                  ':claimId': claimId,
+                  ':pending': 'PENDING',
                   ':session': session,
                   ':now': session.createdAt,
                   ':duePk': DUE,
@@ -758,27 +858,30 @@ export class DynamoVerificationRepository implements VerificationRepository {
     erasure: Erasure,
     audit: AuditEntry,
     retentionDays: number,
-  ): Promise<boolean> {
-    const notes = await this.doc.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :audit)',
-        ExpressionAttributeValues: { ':pk': `V#${verificationId}`, ':audit': 'AUDIT#' },
-        ConsistentRead: true,
-      }),
-    );
-    // The documents this verification bound: removed by key, and the erasure refuses to run if a
-    // binding was added after this read (it would be left behind).
-    const bound = await this.doc.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: vKey(verificationId),
-        ProjectionExpression: 'boundDocuments, bindingVersion',
-        ConsistentRead: true,
-      }),
-    );
-    const boundDigests = [...((bound.Item?.boundDocuments as Set<string> | undefined) ?? [])];
-    const bindingVersion = bound.Item?.bindingVersion as number | undefined;
+  ): Promise<'erased' | 'changed' | 'refused'> {
+    // One read of the verification's partition (the verification, its slots, its audit lines). The transaction below removes what this read
+    // found and is conditional on nothing having been added since: a review (its note) bumps `version`,
+    // a document binding bumps `bindingVersion`. A webhook needs no read: its slot is tombstoned by key.
+    const items: Record<string, unknown>[] = [];
+    let after: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': `V#${verificationId}` },
+          ConsistentRead: true,
+          ExclusiveStartKey: after,
+        }),
+      );
+      items.push(...(out.Items ?? []));
+      after = out.LastEvaluatedKey;
+    } while (after);
+    const main = items.find((i) => i.sk === VERIFICATION);
+    if (!main) return 'refused';
+    const notes = items.filter((i) => String(i.sk).startsWith('AUDIT#') && i.note != null);
+    const boundDigests = [...((main.boundDocuments as Set<string> | undefined) ?? [])];
+    const bindingVersion = main.bindingVersion as number | undefined;
     const due = dueParts(erasure.nextAttemptAt);
     const sessions = Object.entries(erasure.idenfy);
     const ttl = ttlAfter(erasure.requestedAt, retentionDays);
@@ -802,7 +905,7 @@ export class DynamoVerificationRepository implements VerificationRepository {
                   ],
                 ),
                 ConditionExpression:
-                  'attribute_exists(pk) AND #status <> :pending AND attribute_not_exists(erasure) AND ' +
+                  'version = :version AND #status <> :pending AND attribute_not_exists(erasure) AND ' +
                   (bindingVersion === undefined
                     ? 'attribute_not_exists(bindingVersion)'
                     : 'bindingVersion = :bv'),
@@ -811,6 +914,7 @@ export class DynamoVerificationRepository implements VerificationRepository {
                   ':erasure': erasure,
                   ':at': erasure.requestedAt,
                   ':pending': 'PENDING',
+                  ':version': main.version,
                   ...(bindingVersion === undefined ? {} : { ':bv': bindingVersion }),
                   ...due.values,
                 },
@@ -837,24 +941,24 @@ export class DynamoVerificationRepository implements VerificationRepository {
               },
             })),
             // A reviewer's note may describe the person: redacted, the rest of the line stays.
-            ...(notes.Items ?? [])
-              .filter((a) => a.note != null)
-              .map((a) => ({
-                Update: {
-                  TableName: this.tableName,
-                  Key: { pk: a.pk, sk: a.sk },
-                  UpdateExpression: 'SET note = :null, noteRedactedAt = :at',
-                  ExpressionAttributeValues: { ':null': null, ':at': erasure.requestedAt },
-                },
-              })),
+            ...notes.map((a) => ({
+              Update: {
+                TableName: this.tableName,
+                Key: { pk: a.pk, sk: a.sk },
+                UpdateExpression: 'SET note = :null, noteRedactedAt = :at',
+                ExpressionAttributeValues: { ':null': null, ':at': erasure.requestedAt },
+              },
+            })),
             this.auditPut(verificationId, audit, 'erasure', retentionDays),
           ],
         }),
       );
-      return true;
+      return 'erased';
     } catch (err) {
-      if (err instanceof TransactionCanceledException) return false;
-      throw err;
+      if (!(err instanceof TransactionCanceledException)) throw err;
+      // Already erased (or still PENDING): refused. Otherwise something was written since the read.
+      const now = await this.get(verificationId);
+      return !now || now.erasure || now.status === 'PENDING' ? 'refused' : 'changed';
     }
   }
 

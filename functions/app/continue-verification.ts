@@ -2,8 +2,8 @@
 import { sessionDeadline } from '../domain/lifecycle';
 import { checkContinueToken } from '../shared/continue-token';
 import { HttpError, notFound } from '../shared/errors';
-import type { IdenfyApi, VerificationRepository } from './model';
-import { documentTokenType } from './start-verification';
+import type { IdenfyApi, Verification, VerificationRepository } from './model';
+import { CLAIM_WAIT_MS, documentTokenType, START_CLAIM_MS } from './start-verification';
 
 export interface ContinueDeps {
   repo: VerificationRepository;
@@ -12,7 +12,11 @@ export interface ContinueDeps {
   continueLinkKey: string;
   retentionDays: number;
   tokenExpirySeconds: number;
+  newId: () => string;
 }
+
+const POLL_MS = 100;
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const OUTCOMES = ['success', 'error', 'unverified'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
@@ -35,33 +39,67 @@ export async function continueVerification(
 
   const v = await deps.repo.get(verificationId);
   if (!v) throw notFound('verification');
-  const urls = v.finalUrls;
-  if (v.status === 'REJECTED') return urls.errorUrl;
-  if (v.status === 'EXPIRED') return urls.unverifiedUrl;
-  if (v.status !== 'PENDING' || v.method !== 'TWO_SESSIONS') return urls.successUrl;
-  // The identity step failed or was abandoned: no document session, no credit spent.
-  if (outcome === 'error') return urls.errorUrl;
-  if (outcome === 'unverified') return urls.unverifiedUrl;
-  if (v.document) return v.document.redirectUrl;
+  // One document session however many times the link is followed at once: claim, then call iDenfy.
+  const waitUntil = now.getTime() + CLAIM_WAIT_MS;
+  for (let current = v; ; ) {
+    const urls = current.finalUrls;
+    if (current.status === 'REJECTED') return urls.errorUrl;
+    if (current.status === 'EXPIRED') return urls.unverifiedUrl;
+    if (current.status !== 'PENDING' || current.method !== 'TWO_SESSIONS') return urls.successUrl;
+    // The identity step failed or was abandoned: no document session, no credit spent.
+    if (outcome === 'error') return urls.errorUrl;
+    if (outcome === 'unverified') return urls.unverifiedUrl;
+    if (current.document) return current.document.redirectUrl;
+    const at = deps.now();
+    const claim = { id: deps.newId(), until: at.getTime() + START_CLAIM_MS };
+    if (await deps.repo.claimDocumentSession(verificationId, claim, at)) {
+      return await mintDocumentSession(current, claim.id, baseUrl, deps);
+    }
+    if (at.getTime() >= waitUntil) {
+      throw new HttpError(409, 'CONFLICT', 'The document session is being created; retry', {
+        'Retry-After': '1',
+      });
+    }
+    await pause(POLL_MS);
+    const again = await deps.repo.get(verificationId);
+    if (!again) throw notFound('verification');
+    current = again;
+  }
+}
 
-  const token2 = await deps.idenfy.createToken({
-    clientId: v.clientId,
-    tokenType: documentTokenType(v.documentFaceCheck),
-    externalRef: v.verificationId,
-    callbackUrl: `${baseUrl}/webhooks/idenfy`,
-    documents: v.documentTypes,
-    // As in iDenfy's guide: the claimed data goes to both sessions, so iDenfy checks it against each document.
-    firstName: v.claimed.firstName ?? undefined,
-    lastName: v.claimed.lastName ?? undefined,
-    dateOfBirth: v.claimed.dateOfBirth ?? undefined,
-    locale: v.locale,
-    expiryTime: deps.tokenExpirySeconds,
-    ...urls,
-  });
+async function mintDocumentSession(
+  v: Verification,
+  claimId: string,
+  baseUrl: string,
+  deps: ContinueDeps,
+): Promise<string> {
+  const now = deps.now();
+  let token2: Awaited<ReturnType<IdenfyApi['createToken']>>;
+  try {
+    token2 = await deps.idenfy.createToken({
+      clientId: v.clientId,
+      tokenType: documentTokenType(v.documentFaceCheck),
+      externalRef: v.verificationId,
+      callbackUrl: `${baseUrl}/webhooks/idenfy`,
+      documents: v.documentTypes,
+      // As in iDenfy's guide: the claimed data goes to both sessions, so iDenfy checks it against each document.
+      firstName: v.claimed.firstName ?? undefined,
+      lastName: v.claimed.lastName ?? undefined,
+      dateOfBirth: v.claimed.dateOfBirth ?? undefined,
+      locale: v.locale,
+      expiryTime: deps.tokenExpirySeconds,
+      ...v.finalUrls,
+    });
+  } catch (err) {
+    // Nothing stored: the next follow of the link may try again at once.
+    await deps.repo.releaseDocumentSession(v.verificationId, claimId);
+    throw err;
+  }
   const expiresAt = new Date(now.getTime() + deps.tokenExpirySeconds * 1000).toISOString();
   const session = await deps.repo.attachDocumentSession(
     v.verificationId,
     { ...token2, createdAt: now.toISOString(), expiresAt },
+    claimId,
     deps.retentionDays,
     sessionDeadline(v.expiresAt, expiresAt).toISOString(),
   );

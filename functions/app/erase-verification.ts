@@ -16,6 +16,9 @@ export interface EraseDeps {
 }
 
 /** What an erasure removes from our table (the names of the stored parts, for the answer). */
+/** A review or a binding can land between the erasure's read and its write only so often in a row. */
+const ERASE_ATTEMPTS = 5;
+
 export const ERASED_PARTS = ['claimedData', 'documentData', 'matchReport', 'reviewNotes'];
 
 export async function eraseVerification(verificationId: string, requestedBy: string | null, deps: EraseDeps) {
@@ -45,13 +48,17 @@ export async function eraseVerification(verificationId: string, requestedBy: str
       // Due at once: if this call dies before iDenfy is asked, the sweep asks.
       nextAttemptAt: at,
     };
-    // False: a concurrent erasure won; carry on with what it wrote.
-    await deps.repo.erase(
-      verificationId,
-      erasure,
-      { at, action: 'ERASURE_REQUESTED', by: requestedBy },
-      deps.retentionDays,
-    );
+    // `refused`: a concurrent erasure won; carry on with what it wrote. `changed`: a review or a
+    // binding landed between the read and the write; read again (each retry sees the newer state).
+    for (let attempt = 1; attempt <= ERASE_ATTEMPTS; attempt++) {
+      const outcome = await deps.repo.erase(
+        verificationId,
+        erasure,
+        { at, action: 'ERASURE_REQUESTED', by: requestedBy },
+        deps.retentionDays,
+      );
+      if (outcome !== 'changed') break;
+    }
     v = await deps.repo.get(verificationId);
     if (!v?.erasure) throw new HttpError(409, 'INVALID_STATE', 'the verification changed meanwhile; retry');
   }

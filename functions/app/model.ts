@@ -157,17 +157,34 @@ export interface VerificationRepository {
   ): Promise<{ verification: Verification; results: SessionResult[]; audit: AuditEntry[] } | undefined>;
   /** A client's verifications, newest first. */
   listByClient(clientId: string, limit: number, after?: Record<string, unknown>): Promise<Page<Verification>>;
-  /** The client's verification that still blocks a new start, if any. */
-  pendingForClient(clientId: string): Promise<{ verificationId: string } | undefined>;
+  /** The client's start slot: the verification that may still block a new start, or a start's claim. */
+  pendingForClient(clientId: string): Promise<StartSlot | undefined>;
   /**
-   * Stores a new verification with its session lookups, atomically. `replacing` is the pending
-   * verification id read before (or null): if another start won meanwhile, throws StartConflict.
+   * Claims the client's start slot before iDenfy is called: true when this caller may mint the token.
+   * `seen` is the slot as read (undefined: empty); false when anything else changed it meanwhile.
    */
-  create(v: Verification, replacing: string | null, retentionDays: number, sweepAt: string): Promise<void>;
-  /** Attaches the document session once; returns the stored one when another call won. */
+  claimStart(clientId: string, claim: Lease, seen: StartSlot | undefined, now: Date): Promise<boolean>;
+  /** Gives the claim up (iDenfy failed): the next start need not wait for the lease. */
+  releaseStart(clientId: string, claimId: string): Promise<void>;
+  /**
+   * Stores a new verification with its session lookups, and points the client's slot at it, atomically;
+   * only while `claimId` still holds the slot (else StartConflict).
+   */
+  create(v: Verification, claimId: string, retentionDays: number, sweepAt: string): Promise<void>;
+  /**
+   * Claims the right to create the document session before iDenfy is called: false when the session
+   * exists, another unexpired claim holds it, or the verification is no longer PENDING (or erased).
+   */
+  claimDocumentSession(verificationId: string, claim: Lease, now: Date): Promise<boolean>;
+  releaseDocumentSession(verificationId: string, claimId: string): Promise<void>;
+  /**
+   * Attaches the document session under the caller's claim, once, while the verification is PENDING;
+   * returns the stored one when another call won.
+   */
   attachDocumentSession(
     verificationId: string,
     session: SessionRef,
+    claimId: string,
     retentionDays: number,
     sweepAt: string,
   ): Promise<SessionRef>;
@@ -235,13 +252,32 @@ export interface VerificationRepository {
   /** Verifications whose next sweep is due at `now`, oldest due first. */
   dueForSweep(now: Date, limit: number, after?: Record<string, unknown>): Promise<Page<string>>;
   /**
-   * Removes the personal data (claimed data, results' document data, report, review notes) and
-   * writes the erasure and its audit line, atomically. False when it is PENDING or already erased.
+   * Removes the personal data (claimed data, results' document data, report, review notes, document
+   * bindings) and writes the erasure and its audit line, atomically, conditional on what it read:
+   * `changed` when a review or a binding was written meanwhile (read again and retry), `refused` when
+   * it is PENDING or already erased.
    */
-  erase(verificationId: string, erasure: Erasure, audit: AuditEntry, retentionDays: number): Promise<boolean>;
+  erase(
+    verificationId: string,
+    erasure: Erasure,
+    audit: AuditEntry,
+    retentionDays: number,
+  ): Promise<'erased' | 'changed' | 'refused'>;
   /** Records the outcome of asking iDenfy to delete one session. */
   saveErasureProgress(verificationId: string, erasure: Erasure): Promise<void>;
 }
+
+/** A claim on a slot while iDenfy is called: it lapses on its own if the caller dies. */
+export interface Lease {
+  id: string;
+  /** Epoch ms. */
+  until: number;
+}
+
+/** The client's start slot: a verification (perhaps no longer pending), or a start in progress. */
+export type StartSlot =
+  | { verificationId: string; claim?: undefined }
+  | { verificationId?: undefined; claim: Lease };
 
 export class StartConflict extends Error {
   constructor() {

@@ -33,16 +33,71 @@ export function continueUrl(baseUrl: string, verificationId: string, token: stri
   return `${baseUrl}/verifications/${encodeURIComponent(verificationId)}/continue?t=${encodeURIComponent(token)}&outcome=${outcome}`;
 }
 
+/** A start's claim outlives the token function's timeout (29 s): a crashed caller blocks its client no longer. */
+export const START_CLAIM_MS = 30_000;
+/** How long a concurrent start waits for the winner's verification before answering 409. */
+export const CLAIM_WAIT_MS = 5_000;
+const POLL_MS = 100;
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * One iDenfy token per verification however many starts race: each start claims the client's slot
+ * with a conditional write before it calls iDenfy. A caller that finds a claim waits for the winner's
+ * verification (and answers with it), or answers 409 with Retry-After.
+ */
 export async function startVerification(
   req: StartVerificationRequest,
   baseUrl: string,
   deps: StartDeps,
 ): Promise<{ created: boolean; verification: Verification }> {
-  const now = deps.now();
-  const pending = await deps.repo.pendingForClient(req.clientId);
-  const existing = pending ? await stillPending(deps.repo, pending.verificationId, now) : undefined;
-  if (existing) return { created: false, verification: existing };
+  const waitUntil = deps.now().getTime() + CLAIM_WAIT_MS;
+  for (;;) {
+    const now = deps.now();
+    const slot = await deps.repo.pendingForClient(req.clientId);
+    if (slot?.verificationId) {
+      const existing = await stillPending(deps.repo, slot.verificationId, now);
+      if (existing) return { created: false, verification: existing };
+    }
+    const claimHeld = slot?.claim !== undefined && slot.claim.until >= now.getTime();
+    if (!claimHeld) {
+      const claim = { id: deps.newId(), until: now.getTime() + START_CLAIM_MS };
+      if (await deps.repo.claimStart(req.clientId, claim, slot, now)) {
+        return { created: true, verification: await mintAndStore(req, baseUrl, deps, claim.id) };
+      }
+    }
+    // Another start holds the slot: its verification will be there in a moment.
+    if (now.getTime() >= waitUntil) {
+      throw new HttpError(409, 'CONFLICT', 'Another verification for this clientId is being started; retry', {
+        'Retry-After': '1',
+      });
+    }
+    await pause(POLL_MS);
+  }
+}
 
+/** Under the caller's claim: mints the token(s) at iDenfy and stores the verification, or gives the claim up. */
+async function mintAndStore(
+  req: StartVerificationRequest,
+  baseUrl: string,
+  deps: StartDeps,
+  claimId: string,
+): Promise<Verification> {
+  try {
+    return await mint(req, baseUrl, deps, claimId);
+  } catch (err) {
+    // Nothing stored: the next start need not wait for the lease.
+    await deps.repo.releaseStart(req.clientId, claimId);
+    throw err;
+  }
+}
+
+async function mint(
+  req: StartVerificationRequest,
+  baseUrl: string,
+  deps: StartDeps,
+  claimId: string,
+): Promise<Verification> {
+  const now = deps.now();
   const verificationId = deps.newId();
   const expiresAt = new Date(now.getTime() + deps.tokenExpirySeconds * 1000);
   const finalUrls: FinalUrls = {
@@ -121,24 +176,24 @@ export async function startVerification(
   try {
     await deps.repo.create(
       verification,
-      pending?.verificationId ?? null,
+      claimId,
       deps.retentionDays,
       // Abandonment: the sweep looks again once no webhook can be expected any more.
       sessionDeadline(verification.expiresAt, document?.expiresAt).toISOString(),
     );
   } catch (err) {
     if (!(err instanceof StartConflict)) throw err;
-    // A concurrent start for the same client won; answer with its verification (our token is never used).
-    const winner = await deps.repo.pendingForClient(req.clientId);
-    const won = winner ? await stillPending(deps.repo, winner.verificationId, now) : undefined;
-    if (won) return { created: false, verification: won };
+    // Our claim lapsed (iDenfy took longer than the lease) and another start took the slot.
     throw new HttpError(
       409,
       'CONFLICT',
-      'Another verification for this clientId was started at the same time; retry',
+      'Another verification for this clientId was started meanwhile; retry',
+      {
+        'Retry-After': '1',
+      },
     );
   }
-  return { created: true, verification };
+  return verification;
 }
 
 async function stillPending(repo: VerificationRepository, id: string, now: Date) {

@@ -147,6 +147,7 @@ async function route(event: HttpEvent): Promise<HttpResult> {
           idenfy,
           continueLinkKey,
           now: () => new Date(),
+          newId: randomUUID,
           retentionDays: env.retentionDays(),
           tokenExpirySeconds: env.tokenExpirySeconds(),
         },

@@ -39,8 +39,9 @@ export interface SimSession {
   /** When the person opened the hosted flow. */
   startedAt?: string;
   request: Record<string, unknown>;
-  /** The second document's session: a DOCUMENT token, or a later token of the same externalRef (an
-   *  IDENTIFICATION token when the second document's face is checked too). Decides the default data. */
+  /** The second document's session: a DOCUMENT token, or a later token of the same externalRef that
+   *  ends elsewhere (an IDENTIFICATION token when the second document's face is checked too; a retried
+   *  identity token ends at the same URL). Decides the default data. */
   secondDocument: boolean;
   webhooks: WebhookPayload[];
   webhookEventTypes: string[];
@@ -60,6 +61,8 @@ interface Fault {
   hang?: boolean;
   /** Act on the request (create the token) but never answer: the response is lost. */
   dropResponse?: boolean;
+  /** Act on the request normally, but only after this many milliseconds (a slow iDenfy). */
+  delayMs?: number;
 }
 
 const DEFAULT_URLS = {
@@ -160,7 +163,8 @@ export class IdenfySimulator {
     if (fault) {
       fault.remaining -= 1;
       if (fault.hang) return; // the request was taken; the answer never comes
-      if (!fault.dropResponse)
+      if (fault.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+      else if (!fault.dropResponse)
         return send(res, fault.status, { identifier: fault.identifier, message: 'Injected fault' });
     }
     try {
@@ -310,7 +314,9 @@ export class IdenfySimulator {
       secondDocument:
         request.tokenType === 'DOCUMENT' ||
         (request.externalRef != null &&
-          [...this.sessions.values()].some((s) => s.externalRef === request.externalRef)),
+          [...this.sessions.values()].some(
+            (s) => s.externalRef === request.externalRef && s.successUrl !== request.successUrl,
+          )),
       webhooks: [],
       webhookEventTypes: [],
     };

@@ -385,7 +385,7 @@ describe('least privilege', () => {
     expect(a).not.toContain('sqs:SendMessage');
   });
 
-  it('no function may scan or use wildcards on the table; only erasure deletes, and only document bindings', () => {
+  it('no function may scan or use wildcards on the table; only the token function deletes, and only document bindings and start claims', () => {
     for (const fn of ['Token', 'Webhook', 'Comparator', 'Sweeper'] as const) {
       const a = actionsOf(fn);
       expect(a.filter((x) => /dynamodb:(\*|Scan|BatchWriteItem)/.test(x))).toEqual([]);
@@ -398,7 +398,7 @@ describe('least privilege', () => {
         ),
       ),
     );
-    expect(deletes).toContain('"dynamodb:LeadingKeys":["DOC#*"]');
+    expect(deletes).toContain('"dynamodb:LeadingKeys":["DOC#*","CLIENT#*"]');
   });
 
   it('the webhook alone reads the document-hash key, a secret apart from iDenfy’s keys', () => {
