@@ -171,7 +171,11 @@ export class LocalHttpApi {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://local');
+    const url = URL.parse(req.url ?? '/', 'http://local');
+    if (!url) {
+      writeJson(res, 400, { message: 'Bad Request' });
+      return;
+    }
     for (const route of this.compiled) {
       const match = route.def.method === req.method ? route.pattern.exec(url.pathname) : null;
       if (!match) continue;
@@ -180,7 +184,16 @@ export class LocalHttpApi {
         writeJson(res, 413, { message: 'Request Entity Too Large' });
         return;
       }
-      writeResult(res, await route.handler(toEvent(req, url, body, route, match)));
+      let event: APIGatewayProxyEventV2;
+      try {
+        event = toEvent(req, url, body, route, match);
+      } catch (err) {
+        // Like API Gateway: a path parameter that is not valid percent-encoding is the caller's error.
+        if (!(err instanceof URIError)) throw err;
+        writeJson(res, 400, { message: 'Bad Request' });
+        return;
+      }
+      writeResult(res, await route.handler(event));
       return;
     }
     for (const extra of this.extras) if (await extra(req, res, url)) return;

@@ -49,8 +49,14 @@ export const DOCUMENT_TYPES = [
 /** iDenfy refuses digits and these symbols in names (API-FACTS §2.1). */
 const NAME_FORBIDDEN = /[0-9~!@#$%^*()_+={}[\]|:;",<>/?\\]/;
 
-const name = z.string().check(
-  z.trim(),
+/**
+ * The edge's one normalisation: every field a client sends is trimmed and put in Unicode NFC before it
+ * is validated, and that normalised value is what is stored and sent to iDenfy (` 1990-01-01` would
+ * pass a lenient check and then be refused by iDenfy: a 502 for the client's own input).
+ */
+const normalised = () => z.string().check(z.trim(), z.normalize('NFC'));
+
+const name = normalised().check(
   z.minLength(1, 'must not be empty'),
   z.maxLength(100, 'must be at most 100 characters'),
   z.refine(
@@ -61,7 +67,7 @@ const name = z.string().check(
   z.refine((v) => v.isWellFormed(), 'must be well-formed Unicode'),
 );
 
-const url = z.string().check(
+const url = normalised().check(
   z.minLength(5, 'must be at least 5 characters'),
   z.maxLength(2048, 'must be at most 2048 characters'),
   z.refine((v) => {
@@ -76,14 +82,21 @@ const url = z.string().check(
 
 const clientId = z
   .string({ error: 'is required and must be a string' })
-  .check(z.regex(/^[\x21-\x7E]{1,100}$/, 'must be 1-100 printable ASCII characters without spaces'));
+  .check(
+    z.trim(),
+    z.normalize('NFC'),
+    z.regex(/^[\x21-\x7E]{1,100}$/, 'must be 1-100 printable ASCII characters without spaces'),
+  );
 
 export const startVerificationSchema = z.strictObject({
   clientId,
   firstName: z.optional(name),
   lastName: z.optional(name),
   dateOfBirth: z.optional(
-    z.string().check(z.refine((v) => parseIsoDate(v) !== null, 'must be a real date written YYYY-MM-DD')),
+    normalised().check(
+      z.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be written YYYY-MM-DD'),
+      z.refine((v) => parseIsoDate(v) !== null, 'must be a real date written YYYY-MM-DD'),
+    ),
   ),
   method: z._default(z.enum(METHODS), 'TWO_SESSIONS'),
   documentTypes: z.optional(
@@ -93,16 +106,16 @@ export const startVerificationSchema = z.strictObject({
   errorUrl: z.optional(url),
   unverifiedUrl: z.optional(url),
   locale: z.optional(
-    z
-      .string()
-      .check(z.regex(/^[a-z]{2}(?:[-_][A-Za-z]{2})?$/, 'must be a language code such as "en" or "en-GB"')),
+    normalised().check(
+      z.regex(/^[a-z]{2}(?:[-_][A-Za-z]{2})?$/, 'must be a language code such as "en" or "en-GB"'),
+    ),
   ),
 });
 export type StartVerificationRequest = z.infer<typeof startVerificationSchema>;
 
 /** Free text a person typed: well-formed, no control characters but line breaks and tabs. */
 const freeText = (max: number) =>
-  z.string().check(
+  normalised().check(
     z.maxLength(max, `must be at most ${max} characters`),
     z.refine(
       (v) => v.isWellFormed() && !/[\p{Cc}]/u.test(v.replace(/[\n\r\t]/g, '')),
@@ -114,7 +127,12 @@ export const reviewSchema = z.strictObject({
   decision: z.enum(REVIEW_DECISIONS, { error: 'must be APPROVE or REJECT' }),
   reviewer: z
     .string({ error: 'is required and must be a string' })
-    .check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(200, 'must be at most 200 characters'))
+    .check(
+      z.trim(),
+      z.normalize('NFC'),
+      z.minLength(1, 'must not be empty'),
+      z.maxLength(200, 'must be at most 200 characters'),
+    )
     .check(z.refine((v) => v.isWellFormed() && !/\p{Cc}/u.test(v), 'must not contain control characters')),
   note: z.optional(freeText(2000)),
 });

@@ -1,6 +1,7 @@
 /**
  * Races and privacy, counted: requests fired together, then the effects counted at the simulator
  * (tokens minted) and in the whole table (personal data left), never only through the API.
+ * Also: the edge cases of the same issue (normalisation, malformed paths).
  * `RACE_ROUNDS` (default 4) and `RACE_WIDTH` (default 12) scale it up: `npm run races`.
  */
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
@@ -197,5 +198,50 @@ describe('erasure wins every race (the whole table is scanned afterwards)', () =
       await waitForEvents(system, verificationId, 'the decision');
       expect(await tableText()).not.toContain(mark);
     }
+  });
+});
+
+describe('clean edges: the caller’s own mistakes are 400s, never 5xx', () => {
+  it('each client field is trimmed and put in NFC once, and that is what iDenfy receives', async () => {
+    const clientId = 'edge-normalised';
+    const decomposed = 'Ju\u0308rgen';
+    const started = await http('POST', `${system.apiUrl}/verifications`, {
+      clientId: ` ${clientId} `,
+      firstName: ` ${decomposed} `,
+      lastName: 'Mu\u0308ller\t',
+      dateOfBirth: ' 1990-01-01',
+      locale: 'de ',
+    });
+    expect(started.status).toBe(201);
+    expect(started.body.clientId).toBe(clientId);
+    const [session] = await simSessions(system, clientId);
+    const sent = system.simulator?.sessions.get(session?.scanRef ?? '')?.request;
+    // Upper-cased as iDenfy echoes names; composed: Ü is one code point, not U and a combining mark.
+    expect(sent).toMatchObject({
+      clientId,
+      firstName: 'J\u00DCRGEN',
+      lastName: 'M\u00DCLLER',
+      dateOfBirth: '1990-01-01',
+      locale: 'de',
+    });
+  });
+
+  it('a date of birth with a time of day is a 400 naming the field, not a 502 from iDenfy', async () => {
+    const bad = await http('POST', `${system.apiUrl}/verifications`, {
+      clientId: 'edge-dob',
+      dateOfBirth: '1990-01-01T00:00:00Z',
+    });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('dateOfBirth');
+  });
+
+  it.each([
+    '/verifications/%E0%A4%A',
+    '/verifications/%',
+    '/verifications/%ZZ',
+    '/verifications/%C0%AF/continue',
+  ])('a malformed percent-encoding (%s) is a 400, as API Gateway answers', async (path) => {
+    const res = await http('GET', `${system.apiUrl}${path}`);
+    expect(res.status).toBe(400);
   });
 });
