@@ -33,7 +33,7 @@ export async function continueVerification(
   if (outcome !== undefined && !OUTCOMES.includes(outcome as Outcome)) {
     throw new HttpError(400, 'VALIDATION_ERROR', 'outcome: must be success, error or unverified');
   }
-  const check = checkContinueToken(deps.continueLinkKey, verificationId, token, now);
+  const check = checkContinueToken(deps.continueLinkKey, verificationId, outcome, token, now);
   if (check === 'invalid') throw new HttpError(403, 'INVALID_LINK', 't: the continue link is not valid');
   if (check === 'expired') throw new HttpError(403, 'LINK_EXPIRED', 't: the continue link has expired');
 

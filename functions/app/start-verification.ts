@@ -107,18 +107,18 @@ async function mint(
   };
   const documentTypes = req.documentTypes ?? deps.defaults.documentTypes;
   const twoSessions = req.method === 'TWO_SESSIONS';
-  const t = signContinueToken(
-    deps.continueLinkKey,
-    verificationId,
-    new Date(expiresAt.getTime() + CONTINUE_GRACE_MS),
-  );
+  const linkExpiry = new Date(expiresAt.getTime() + CONTINUE_GRACE_MS);
+  // Each link's token signs its outcome: an `error` link edited to `success` is refused.
+  const link = (outcome: string) =>
+    continueUrl(
+      baseUrl,
+      verificationId,
+      signContinueToken(deps.continueLinkKey, verificationId, outcome, linkExpiry),
+      outcome,
+    );
   // Two sessions: the identity step ends at our continue link, which starts the document step.
   const identityUrls: FinalUrls = twoSessions
-    ? {
-        successUrl: continueUrl(baseUrl, verificationId, t, 'success'),
-        errorUrl: continueUrl(baseUrl, verificationId, t, 'error'),
-        unverifiedUrl: continueUrl(baseUrl, verificationId, t, 'unverified'),
-      }
+    ? { successUrl: link('success'), errorUrl: link('error'), unverifiedUrl: link('unverified') }
     : finalUrls;
   const common = {
     clientId: req.clientId,

@@ -1,16 +1,31 @@
 /**
- * The continue link's token: HMAC-signed, expiring, bound to one verification. Format `<exp>.<sig>`
- * where exp is Unix seconds and sig = base64url(HMAC-SHA256(key, "continue:<verificationId>:<exp>")).
+ * The continue link's token: HMAC-signed, expiring, bound to one verification **and one outcome**.
+ * Format `<exp>.<sig>` where exp is Unix seconds and
+ * sig = base64url(HMAC-SHA256(key, "continue:<verificationId>:<outcome>:<exp>")).
+ * iDenfy sends the browser to one of three links (success, error, unverified); binding the outcome
+ * means nobody can turn `error` into `success` by editing the link and get a document session (a paid
+ * token) while iDenfy's denial is still on its way.
+ *
+ * Links signed before outcomes were bound (`continue:<verificationId>:<exp>`) stay valid until they
+ * expire (the identity token's lifetime plus two hours), so nobody mid-flow at an upgrade is stranded.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-function mac(key: string, verificationId: string, exp: number): Buffer {
-  return createHmac('sha256', key).update(`continue:${verificationId}:${exp}`).digest();
+function mac(key: string, message: string): Buffer {
+  return createHmac('sha256', key).update(message).digest();
 }
 
-export function signContinueToken(key: string, verificationId: string, expiresAt: Date): string {
+const message = (verificationId: string, outcome: string | null, exp: number) =>
+  outcome === null ? `continue:${verificationId}:${exp}` : `continue:${verificationId}:${outcome}:${exp}`;
+
+export function signContinueToken(
+  key: string,
+  verificationId: string,
+  outcome: string,
+  expiresAt: Date,
+): string {
   const exp = Math.floor(expiresAt.getTime() / 1000);
-  return `${exp}.${mac(key, verificationId, exp).toString('base64url')}`;
+  return `${exp}.${mac(key, message(verificationId, outcome, exp)).toString('base64url')}`;
 }
 
 export type ContinueTokenCheck = 'valid' | 'invalid' | 'expired';
@@ -18,6 +33,7 @@ export type ContinueTokenCheck = 'valid' | 'invalid' | 'expired';
 export function checkContinueToken(
   key: string,
   verificationId: string,
+  outcome: string | undefined,
   token: string | undefined,
   now: Date,
 ): ContinueTokenCheck {
@@ -25,7 +41,11 @@ export function checkContinueToken(
   if (!m) return 'invalid';
   const exp = Number(m[1]);
   const given = Buffer.from(m[2] as string, 'base64url');
-  const expected = mac(key, verificationId, exp);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'invalid';
+  const signs = (msg: string) => {
+    const expected = mac(key, msg);
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  };
+  const bound = outcome !== undefined && signs(message(verificationId, outcome, exp));
+  if (!bound && !signs(message(verificationId, null, exp))) return 'invalid';
   return now.getTime() / 1000 <= exp ? 'valid' : 'expired';
 }

@@ -93,6 +93,21 @@ describe('claim before you call: one iDenfy token per session role', () => {
     }
   });
 
+  it('the error link edited to say success is refused: no document session while a denial is on its way', async () => {
+    const clientId = 'claims-outcome';
+    const { verificationId, identity } = await startVerification(system, { clientId });
+    // iDenfy sends the browser to the error link; its DENIED webhook is still on the way.
+    const done = await simComplete(system, identity.scanRef, { overall: 'DENIED', deliver: false });
+    expect(done.redirectTo).toContain('outcome=error');
+    const edited = await http('GET', done.redirectTo.replace('outcome=error', 'outcome=success'));
+    expect(edited.status).toBe(403);
+    expect(edited.body).toMatchObject({ error: { code: 'INVALID_LINK' } });
+    const honest = await http('GET', done.redirectTo);
+    expect(honest.status).toBe(302);
+    const sessions = (await simSessions(system, clientId)).filter((s) => s.externalRef === verificationId);
+    expect(sessions.map((s) => s.tokenType)).toEqual(['IDENTIFICATION']);
+  });
+
   it('a failed iDenfy call gives the claim up and stores nothing: the next start need not wait', async () => {
     const clientId = 'claims-failed';
     // A refusal (not retried by the client): iDenfy mints nothing.
