@@ -106,6 +106,12 @@ export class Observability extends Construct {
       'Twenty or more iDenfy webhooks refused in 5 minutes. By the reason dimension of WebhooksRejected: INVALID_SIGNATURE after a key rotation means the secret and the iDenfy dashboard disagree on the signing key; VALIDATION_ERROR means iDenfy changed its payload; FORBIDDEN means webhookAllowedIps is out of date. Results are not lost while iDenfy retries (up to 10 times), so fix it quickly.',
     );
     alarm(
+      'ProviderResultChangedAlarm',
+      custom(METRIC.providerResultChanged),
+      1,
+      'iDenfy sent a final result that contradicts a decision already made (e.g. DENIED after VERIFIED; usually its manual review). The status did not move: find the verification by the Verification Provider Result Changed event (or providerResultChanged in GET /verifications/{id}), look at the session in the iDenfy dashboard and decide whether to act on the earlier decision.',
+    );
+    alarm(
       'IdenfyUnavailableAlarm',
       custom(METRIC.idenfyUnavailable),
       5,

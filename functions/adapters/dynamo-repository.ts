@@ -38,6 +38,7 @@ import {
   type NewResult,
   type OutboxClaim,
   type OutboxEvent,
+  type ProviderResultChange,
   type RecordOutcome,
   type ReviewWrite,
   type SessionRef,
@@ -591,6 +592,7 @@ export class DynamoVerificationRepository implements VerificationRepository {
       'outbox = :outbox',
       'version = :next',
       'outboxClaim = :claim',
+      'decidedOn = :decidedOn',
       ...due.set,
     ];
     if (d.documentExpiresOn) set.push('documentExpiresOn = :documentExpiresOn');
@@ -616,6 +618,7 @@ export class DynamoVerificationRepository implements VerificationRepository {
             ':expected': expectedVersion,
             ':next': d.outbox.version,
             ':claim': d.claim,
+            ':decidedOn': d.decidedOn,
             ...(d.expectedDocumentScanRef === null ? {} : { ':documentScanRef': d.expectedDocumentScanRef }),
             ...(d.documentExpiresOn ? { ':documentExpiresOn': d.documentExpiresOn } : {}),
             ...due.values,
@@ -695,6 +698,44 @@ export class DynamoVerificationRepository implements VerificationRepository {
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     };
+  }
+
+  async saveProviderResultChange(
+    verificationId: string,
+    expectedVersion: number,
+    change: ProviderResultChange,
+    outbox: OutboxEvent,
+    sweepAt: string,
+    claim: OutboxClaim,
+  ): Promise<Verification> {
+    try {
+      const out = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: vKey(verificationId),
+          UpdateExpression:
+            'SET providerResultChanged = list_append(if_not_exists(providerResultChanged, :none), :change), ' +
+            'outbox = :outbox, version = :next, updatedAt = :at, outboxClaim = :claim, sweepPk = :duePk, sweepAt = :dueAt',
+          ConditionExpression: 'version = :expected AND attribute_not_exists(erasure)',
+          ExpressionAttributeValues: {
+            ':none': [],
+            ':change': [change],
+            ':outbox': outbox,
+            ':next': outbox.version,
+            ':at': change.at,
+            ':claim': claim,
+            ':expected': expectedVersion,
+            ':duePk': DUE,
+            ':dueAt': sweepAt,
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toVerification(out.Attributes ?? {});
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) throw new VersionConflict();
+      throw err;
+    }
   }
 
   async saveExpiringNotice(

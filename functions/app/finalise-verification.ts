@@ -5,8 +5,14 @@
 import { type Decision, type DecisionInput, decide } from '../domain/decide';
 import { expiryReasons, OUTBOX_RETRY_MS } from '../domain/lifecycle';
 import type { DecisionPolicy } from '../domain/policy';
-import { DEFAULT_IDENTITY_DOCUMENT_TYPES, type SessionResult } from '../domain/types';
-import type { EventPublisher, OutboxEvent, Verification, VerificationRepository } from './model';
+import { DEFAULT_IDENTITY_DOCUMENT_TYPES, type SessionResult, type SessionRole } from '../domain/types';
+import type {
+  EventPublisher,
+  OutboxEvent,
+  ProviderResultChange,
+  Verification,
+  VerificationRepository,
+} from './model';
 import { OutboxBusy, VersionConflict } from './model';
 import { dueAt } from './schedule';
 
@@ -23,6 +29,8 @@ export interface FinaliseDeps {
   retentionDays: number;
   /** Told about each decision written (for metrics). */
   onDecision?: (decision: Decision) => void;
+  /** Told when a final result contradicts a decision already made (a metric, an alarm). */
+  onProviderResultChanged?: (change: ProviderResultChange) => void;
 }
 
 export interface FinaliseOptions {
@@ -33,7 +41,13 @@ export interface FinaliseOptions {
 /** How long a claim to publish holds: longer than one comparator run (30 s timeout). */
 export const OUTBOX_LEASE_MS = 60_000;
 
-export type FinaliseOutcome = 'not-found' | 'waiting' | 'decided' | 'republished' | 'already-final';
+export type FinaliseOutcome =
+  | 'not-found'
+  | 'waiting'
+  | 'decided'
+  | 'republished'
+  | 'already-final'
+  | 'provider-result-changed';
 
 const MAX_CONFLICTS = 3;
 
@@ -49,7 +63,37 @@ export async function finaliseVerification(
     const { verification: v, results } = snapshot;
     if (v.status !== 'PENDING') {
       // Decided before: make sure its event is out (a publish may have failed after the write).
-      return (await publishOutbox(v, deps)) ? 'republished' : 'already-final';
+      const republished = await publishOutbox(v, deps);
+      // A final result that contradicts the decision: the status stays, subscribers and a person are told.
+      const change = providerResultChange(v, results, deps.now());
+      if (!change) return republished ? 'republished' : 'already-final';
+      const outbox = nextOutboxEvent(v, 'Verification Provider Result Changed', {
+        status: v.status,
+        previousStatus: v.status,
+        reasons: v.reasons,
+        sessions: eventSessions(v, results),
+        checks: v.checks ?? {},
+        decidedAt: v.decidedAt,
+        session: change.role,
+        overall: change.overall,
+        previousOverall: change.previousOverall,
+      });
+      try {
+        const saved = await deps.repo.saveProviderResultChange(
+          verificationId,
+          v.version,
+          change,
+          outbox,
+          new Date(Date.parse(change.at) + OUTBOX_RETRY_MS).toISOString(),
+          outboxClaim(deps),
+        );
+        deps.onProviderResultChanged?.(change);
+        await publishOutbox(saved, deps, true);
+        return 'provider-result-changed';
+      } catch (err) {
+        if (!(err instanceof VersionConflict) || attempt >= MAX_CONFLICTS) throw err;
+        continue;
+      }
     }
     const identity = resultFor(results, 'IDENTITY', v.identity.scanRef);
     const document = v.document ? resultFor(results, 'DOCUMENT', v.document.scanRef) : undefined;
@@ -101,6 +145,9 @@ export async function finaliseVerification(
       const saved = await deps.repo.saveDecision(verificationId, v.version, {
         ...decision,
         decidedAt,
+        decidedOn: Object.fromEntries(
+          sessionsOf(v).map((s) => [s.scanRef, resultFor(results, s.role, s.scanRef)?.overall ?? null]),
+        ),
         outbox,
         expectedDocumentScanRef: v.document?.scanRef ?? null,
         documentExpiresOn:
@@ -118,6 +165,43 @@ export async function finaliseVerification(
       // Someone else changed it meanwhile: read again and start over.
     }
   }
+}
+
+/** The verification's iDenfy sessions, each with its role. */
+export function sessionsOf(v: Verification): { role: SessionRole; scanRef: string }[] {
+  return [
+    { role: 'IDENTITY', scanRef: v.identity.scanRef },
+    ...(v.document ? [{ role: 'DOCUMENT' as const, scanRef: v.document.scanRef }] : []),
+  ];
+}
+
+/**
+ * A final result that differs from the `overall` the decision was made on (or from the last change
+ * already told): DENIED after VERIFIED, APPROVED after a DENIED that rejected. A session that had no
+ * result when the decision was made (the other was denied, or both were abandoned) contradicts nothing.
+ */
+export function providerResultChange(
+  v: Verification,
+  results: SessionResult[],
+  now: Date,
+): ProviderResultChange | undefined {
+  if (!v.decidedOn || v.erasure) return undefined;
+  for (const s of sessionsOf(v)) {
+    const r = resultFor(results, s.role, s.scanRef);
+    if (!r?.final) continue;
+    const told = v.providerResultChanged?.filter((c) => c.scanRef === s.scanRef).at(-1);
+    const known = told ? told.overall : (v.decidedOn[s.scanRef] ?? null);
+    if (known !== null && r.overall !== known) {
+      return {
+        role: s.role,
+        scanRef: s.scanRef,
+        previousOverall: known,
+        overall: r.overall,
+        at: now.toISOString(),
+      };
+    }
+  }
+  return undefined;
 }
 
 /** A decision that read the documents (not a denial or an expiry): their bindings count. */

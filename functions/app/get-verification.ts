@@ -22,6 +22,8 @@ function view(v: Verification, results: SessionResult[], audit: AuditEntry[]) {
     ...summary(v),
     sessions: { identity: session(v.identity, 'IDENTITY'), document: session(v.document, 'DOCUMENT') },
     report: v.report ?? null,
+    // iDenfy contradicted the decision afterwards (the status did not move): a person should look.
+    providerResultChanged: v.providerResultChanged ?? [],
     audit: audit.sort((a, b) => a.at.localeCompare(b.at)),
     erasure: v.erasure ? erasureView(v) : null,
   };

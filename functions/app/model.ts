@@ -30,9 +30,22 @@ export interface FinalUrls {
 /** An event waiting to be (or already) published for a status version: the outbox. */
 export interface OutboxEvent {
   eventId: string;
-  detailType: 'Verification Finalized' | 'Verification Reviewed' | 'Verification Document Expiring';
+  detailType:
+    | 'Verification Finalized'
+    | 'Verification Reviewed'
+    | 'Verification Document Expiring'
+    | 'Verification Provider Result Changed';
   detail: Record<string, unknown>;
   version: number;
+}
+
+/** iDenfy sent a final result for a session that differs from the one the decision was made on. */
+export interface ProviderResultChange {
+  role: SessionRole;
+  scanRef: string;
+  previousOverall: string | null;
+  overall: string;
+  at: string;
 }
 
 export interface Verification {
@@ -47,6 +60,10 @@ export interface Verification {
   identityDocumentTypes?: string[];
   /** The second session is an IDENTIFICATION session whose face verdict the decision requires (config at start). */
   documentFaceCheck?: boolean;
+  /** Each session's `overall` the decision was made on (scanRef → overall; null: no result then). */
+  decidedOn?: Record<string, string | null>;
+  /** Final results from iDenfy that contradicted the decision after it was made (the status did not move). */
+  providerResultChanged?: ProviderResultChange[];
   finalUrls: FinalUrls;
   locale?: string;
   identity: SessionRef;
@@ -119,6 +136,8 @@ export interface DecisionWrite {
   checks: PublicChecks;
   decidedAt: string;
   outbox: OutboxEvent;
+  /** Each session's `overall` the decision was made on. */
+  decidedOn: Record<string, string | null>;
   /** The document session the decision was made without/with: a session attached meanwhile is a conflict. */
   expectedDocumentScanRef: string | null;
   documentExpiresOn?: string | null;
@@ -221,6 +240,18 @@ export interface VerificationRepository {
     audit: AuditEntry,
     retentionDays: number,
   ): Promise<void>;
+  /**
+   * Records a contradicting provider result and its outbox event; VersionConflict when the verification
+   * changed meanwhile. Never for an erased verification (VersionConflict too).
+   */
+  saveProviderResultChange(
+    verificationId: string,
+    expectedVersion: number,
+    change: ProviderResultChange,
+    outbox: OutboxEvent,
+    sweepAt: string,
+    claim: OutboxClaim,
+  ): Promise<Verification>;
   /** The expiring-document notice, once; VersionConflict when the verification changed meanwhile. */
   saveExpiringNotice(
     verificationId: string,

@@ -9,7 +9,7 @@ import { EventBridgePublisher } from '../adapters/eventbridge-publisher';
 import { finaliseVerification } from '../app/finalise-verification';
 import { env } from '../shared/config';
 import { logger, safeErrorName } from '../shared/logger';
-import { recordDecision } from '../shared/metrics';
+import { recordDecision, recordProviderResultChanged } from '../shared/metrics';
 import { workMessageSchema } from '../shared/schemas';
 import { traced, withTracing } from '../shared/tracing';
 
@@ -36,6 +36,7 @@ async function processRecord(record: SQSRecord): Promise<void> {
       noticeDays,
       retentionDays,
       onDecision: recordDecision,
+      onProviderResultChanged: recordProviderResultChanged,
     });
     logger.info('comparator', { verificationId, outcome });
   } catch (err) {

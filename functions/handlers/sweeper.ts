@@ -14,7 +14,7 @@ import { loadSecrets } from '../adapters/secrets';
 import { type SweepReport, sweep } from '../app/sweep';
 import { env } from '../shared/config';
 import { logger, safeErrorName } from '../shared/logger';
-import { recordDecision, recordIdenfyCall } from '../shared/metrics';
+import { recordDecision, recordIdenfyCall, recordProviderResultChanged } from '../shared/metrics';
 import { traced, withTracing } from '../shared/tracing';
 
 const repo = new DynamoVerificationRepository(traced(new DynamoDBClient({})), env.tableName());
@@ -63,6 +63,7 @@ async function handle(event: SweepEvent = {}, context?: Context): Promise<SweepR
       noticeDays: env.expiringNoticeDays(),
       retentionDays: env.retentionDays(),
       onDecision: recordDecision,
+      onProviderResultChanged: recordProviderResultChanged,
       idenfy: {
         sessionStatus: async (scanRef) => (await idenfy()).sessionStatus(scanRef),
         deleteSession: async (scanRef) => (await idenfy()).deleteSession(scanRef),

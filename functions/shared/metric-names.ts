@@ -14,4 +14,6 @@ export const METRIC = {
   idenfyErrors: 'IdenfyCallErrors',
   /** iDenfy down, erroring (5xx), throttling (429) or not answering: what the alarm watches. */
   idenfyUnavailable: 'IdenfyUnavailable',
+  /** A final result from iDenfy contradicted a decision already made: a person must look. */
+  providerResultChanged: 'ProviderResultChanged',
 } as const;

@@ -46,3 +46,8 @@ export function recordDecision(d: {
     if (check) count(METRIC.matchVerdicts, { field, verdict: check.verdict });
   }
 }
+
+/** iDenfy contradicted a decision already made: counted (an alarm watches it), by session role. */
+export function recordProviderResultChanged(change: { role: string }): void {
+  count(METRIC.providerResultChanged, { session: change.role });
+}

@@ -122,6 +122,7 @@ export class InMemoryRepository {
       attachDocumentSession: unused('attachDocumentSession'),
       saveReview: unused('saveReview'),
       saveExpiringNotice: unused('saveExpiringNotice'),
+      saveProviderResultChange: unused('saveProviderResultChange'),
       reschedule: unused('reschedule'),
       markReconciled: unused('markReconciled'),
       dueForSweep: unused('dueForSweep'),

@@ -454,6 +454,8 @@ describe('observability', () => {
       }),
     ]);
     expect(byMetric('IdenfyUnavailable')).toHaveLength(1);
+    // A contradicting provider result reaches a person at once (one is enough).
+    expect(byMetric('ProviderResultChanged')).toEqual([expect.objectContaining({ Threshold: 1 })]);
     for (const a of alarms) expect(String(a.AlarmDescription).length).toBeGreaterThan(80);
   });
 

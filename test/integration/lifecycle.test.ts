@@ -559,6 +559,95 @@ describe('expiring permits', () => {
   });
 });
 
+describe('a provider result that contradicts the decision', () => {
+  it('DENIED after VERIFIED: the status stays, one Provider Result Changed event, the GET shows it', async () => {
+    const clientId = 'provider-changed';
+    const { verificationId, identity } = await startVerification(system, { clientId });
+    await simComplete(system, identity.scanRef, {});
+    const { document } = await continueToDocument(system, identity.successUrl, clientId, verificationId);
+    await simComplete(system, document?.scanRef as string, {});
+    await waitForStatus(verificationId, 'VERIFIED');
+    await waitForEvents(system, verificationId);
+
+    // iDenfy's manual review denies the identity session afterwards (and tells us twice).
+    const denied = {
+      scanRef: identity.scanRef,
+      externalRef: verificationId,
+      final: true,
+      status: { overall: 'DENIED', fraudTags: [], mismatchTags: [] },
+      data: { docFirstName: 'JOHN', docLastName: 'SAMPLE' },
+    };
+    expect((await postWebhook(system, denied, { eventType: 'IDENTIFICATION_MANUAL_FINISHED' })).status).toBe(
+      200,
+    );
+    const changed = () =>
+      eventsFor(system, verificationId).filter(
+        (e) => e['detail-type'] === 'Verification Provider Result Changed',
+      );
+    await waitFor(() => changed().length > 0 || undefined, 'the provider-result-changed event');
+    await postWebhook(system, denied, { eventType: 'IDENTIFICATION_MANUAL_FINISHED' });
+    await sweepAt(new Date(Date.now() + 10 * 60_000));
+    expect(changed()).toHaveLength(1);
+    expect(changed()[0]?.detail).toMatchObject({
+      status: 'VERIFIED',
+      previousStatus: 'VERIFIED',
+      session: 'IDENTITY',
+      overall: 'DENIED',
+      previousOverall: 'APPROVED',
+    });
+    const view = await get(verificationId);
+    expect(view.status).toBe('VERIFIED');
+    expect(view.providerResultChanged).toEqual([
+      expect.objectContaining({ role: 'IDENTITY', previousOverall: 'APPROVED', overall: 'DENIED' }),
+    ]);
+
+    // And back again (iDenfy corrects itself): told once more, the status still unmoved.
+    await postWebhook(system, {
+      ...denied,
+      status: { overall: 'APPROVED', fraudTags: [], mismatchTags: [] },
+    });
+    await waitFor(() => changed().length > 1 || undefined, 'the second change');
+    expect(changed()[1]?.detail).toMatchObject({ overall: 'APPROVED', previousOverall: 'DENIED' });
+    expect((await get(verificationId)).status).toBe('VERIFIED');
+  });
+
+  it('a session that had no result when it was decided (abandoned, expired) contradicts nothing', async () => {
+    const clientId = 'provider-late-after-expiry';
+    const { verificationId, identity } = await startVerification(system, { clientId });
+    await simComplete(system, identity.scanRef, {});
+    const { document } = await continueToDocument(system, identity.successUrl, clientId, verificationId);
+    await sweepAt(new Date(Date.now() + 3 * 86_400_000));
+    expect((await get(verificationId)).status).toBe('EXPIRED');
+    await waitForEvents(system, verificationId);
+    // The person finishes the document step after all: recorded, but it contradicts nothing.
+    const late = await postWebhook(system, {
+      scanRef: document?.scanRef,
+      externalRef: verificationId,
+      final: true,
+      status: { overall: 'APPROVED', fraudTags: [], mismatchTags: [] },
+      data: { docFirstName: 'JOHN', docLastName: 'SAMPLE' },
+    });
+    expect(late.body).toMatchObject({ status: 'recorded' });
+    // Run the comparator on it here and now (not "wait and see nothing happened").
+    const work = {
+      messageId: 'late',
+      receiptHandle: 'late',
+      body: JSON.stringify({ verificationId }),
+      attributes: { ApproximateReceiveCount: '1', MessageGroupId: verificationId },
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:work.fifo',
+      awsRegion: 'us-east-1',
+    };
+    expect(await system.handlers.comparator?.({ Records: [work] })).toEqual({ batchItemFailures: [] });
+    expect(eventsFor(system, verificationId).map((e) => e['detail-type'])).toEqual([
+      'Verification Finalized',
+    ]);
+    expect((await get(verificationId)).providerResultChanged).toEqual([]);
+  });
+});
+
 describe('webhook routing', () => {
   it('finds the session by scanRef when externalRef is missing, and ignores a scanRef under another verification', async () => {
     const a = await startVerification(system, { clientId: 'route-a', method: 'ADDITIONAL_STEP' });
@@ -589,6 +678,7 @@ describe('contracts', () => {
     expect([...types].sort()).toEqual([
       'Verification Document Expiring',
       'Verification Finalized',
+      'Verification Provider Result Changed',
       'Verification Reviewed',
     ]);
     for (const e of system.events)

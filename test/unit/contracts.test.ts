@@ -54,6 +54,7 @@ describe('contracts/events', () => {
     expect(types).toEqual([
       'Verification Document Expiring',
       'Verification Finalized',
+      'Verification Provider Result Changed',
       'Verification Reviewed',
     ]);
     const common = eventSchemas['common.schema.json'] as { $defs: Record<string, { enum: string[] }> };
