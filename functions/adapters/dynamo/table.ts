@@ -1,0 +1,122 @@
+/**
+ * The table's layout, its keys and the conversions every module of the repository shares.
+ *   V#<id> / VERIFICATION        the verification (status, sessions, report, outbox)
+ *   V#<id> / RESULT#<scanRef>    one session's slot (its role, written with the session) and the
+ *                                latest accepted iDenfy result for it
+ *   SESSION#<scanRef> / SESSION  scanRef → verification lookup for webhooks
+ *   V#<id> / AUDIT#<at>#<n>      append-only audit trail (reviews, erasure)
+ *   CLIENT#<clientId> / PENDING  the client's start slot: its blocking verification, or a start's
+ *                                claim (a lease) while iDenfy mints the token (one start at a time)
+ *   DOC#<digest> / V#<id>        a document (keyed hash of type, country, number) bound to a
+ *                                verification and its client; the verification item lists the
+ *                                digests it bound (`boundDocuments`) so erasure deletes them by key
+ * Indexes: `byClient` (gsi1pk = CLIENT#id, gsi1sk = createdAt#id) lists a client's verifications;
+ * `bySweep` (sweepPk = DUE, sweepAt) is sparse and holds only verifications the sweep has work for.
+ * Every item carries `ttl` so personal data expires after the retention period.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AuditEntry, Verification } from '../../app/model';
+import type { SessionResult, SessionRole } from '../../domain/types';
+
+export const VERIFICATION = 'VERIFICATION';
+export const vKey = (id: string) => ({ pk: `V#${id}`, sk: VERIFICATION });
+export const sessionKey = (scanRef: string) => ({ pk: `SESSION#${scanRef}`, sk: 'SESSION' });
+export const pendingKey = (clientId: string) => ({ pk: `CLIENT#${clientId}`, sk: 'PENDING' });
+
+export const ttlAfter = (from: string, days: number) => Math.floor(Date.parse(from) / 1000) + days * 86_400;
+
+export const SWEEP_INDEX = 'bySweep';
+export const CLIENT_INDEX = 'byClient';
+export const DUE = 'DUE';
+
+/** Attributes that are storage plumbing, not part of the verification. */
+export const STORAGE_ATTRIBUTES = [
+  'pk',
+  'sk',
+  'gsi1pk',
+  'gsi1sk',
+  'ttl',
+  'outboxClaim',
+  'sweepPk',
+  'boundDocuments',
+  'bindingVersion',
+  'documentClaim',
+] as const;
+export const documentKey = (digest: string, verificationId: string) => ({
+  pk: `DOC#${digest}`,
+  sk: `V#${verificationId}`,
+});
+
+/** Update-expression parts that put a verification in (or take it out of) the sparse sweep index. */
+export function dueParts(at: string | null): {
+  set: string[];
+  remove: string[];
+  values: Record<string, unknown>;
+} {
+  return at === null
+    ? { set: [], remove: ['sweepPk', 'sweepAt'], values: {} }
+    : { set: ['sweepPk = :duePk', 'sweepAt = :dueAt'], remove: [], values: { ':duePk': DUE, ':dueAt': at } };
+}
+
+export function updateExpression(set: string[], remove: string[] = []): string {
+  return [set.length ? `SET ${set.join(', ')}` : '', remove.length ? `REMOVE ${remove.join(', ')}` : '']
+    .filter(Boolean)
+    .join(' ');
+}
+
+/** A byClient position: exactly the table and index keys of one of this client's verifications. */
+export function isClientCursor(key: Record<string, unknown>, clientId: string): boolean {
+  const keys = Object.keys(key).sort().join(',');
+  return (
+    keys === 'gsi1pk,gsi1sk,pk,sk' &&
+    Object.values(key).every((v) => typeof v === 'string' && v.length <= 400) &&
+    key.gsi1pk === `CLIENT#${clientId}` &&
+    key.sk === VERIFICATION &&
+    String(key.pk).startsWith('V#')
+  );
+}
+
+/** A slot holds a result once a webhook (or the sweep's reconciliation) was recorded into it. */
+export function isRecordedResult(item: Record<string, unknown>): boolean {
+  return item.overall !== undefined;
+}
+
+export function toResult(item: Record<string, unknown>): SessionResult {
+  return {
+    role: item.role as SessionRole,
+    scanRef: item.scanRef as string,
+    overall: (item.overall as string) ?? 'UNKNOWN',
+    final: item.final === true,
+    eventType: (item.eventType as string | null) ?? null,
+    document: (item.document as SessionResult['document']) ?? {},
+    fraudTags: (item.fraudTags as string[]) ?? [],
+    mismatchTags: (item.mismatchTags as string[]) ?? [],
+    additionalStep: (item.additionalStep as SessionResult['additionalStep']) ?? null,
+    face: (item.face as string | null | undefined) ?? null,
+    resultVersion: Number(item.resultVersion ?? 0),
+  };
+}
+
+export function toAudit(item: Record<string, unknown>): AuditEntry {
+  const { pk: _pk, sk: _sk, ttl: _ttl, noteRedactedAt: _r, ...entry } = item;
+  return entry as unknown as AuditEntry;
+}
+
+/** A conditional write that found its work already done is not an error. */
+export function ignoreConditionFailed(err: unknown): void {
+  if (!(err instanceof ConditionalCheckFailedException)) throw err;
+}
+
+export function toVerification(item: Record<string, unknown>): Verification {
+  const copy: Record<string, unknown> = { ...item };
+  for (const k of STORAGE_ATTRIBUTES) delete copy[k];
+  if (copy.reconciled instanceof Set) copy.reconciled = [...copy.reconciled];
+  return copy as unknown as Verification;
+}
+
+/** The document client and the table every module writes to. */
+export interface Table {
+  doc: DynamoDBDocumentClient;
+  tableName: string;
+}
