@@ -122,6 +122,42 @@ describe('claim before you call: one iDenfy token per session role', () => {
   });
 });
 
+describe('one permit, two clients, at the same moment', () => {
+  it('both decisions see each other: DOCUMENT_SEEN_FOR_ANOTHER_CLIENT on both, every round', async () => {
+    for (let round = 0; round < ROUNDS; round++) {
+      const permit = {
+        docType: 'RESIDENCE_PERMIT',
+        docIssuingCountry: 'DE',
+        docNumber: `RP${round}X${Date.now()}`,
+      };
+      const ready = await Promise.all(
+        ['a', 'b'].map(async (who) => {
+          const clientId = `bind-race-${round}-${who}`;
+          const { verificationId, identity } = await startVerification(system, { clientId });
+          const done = await simComplete(system, identity.scanRef, { overall: 'APPROVED' });
+          await http('GET', done.redirectTo);
+          const document = (await simSessions(system, clientId)).find((x) => x.tokenType === 'DOCUMENT');
+          return { verificationId, document };
+        }),
+      );
+      // Both permits' results at once: each decision binds before it looks, so neither misses the other.
+      await Promise.all(
+        ready.map((r) =>
+          simComplete(system, r.document?.scanRef ?? '', { overall: 'APPROVED', data: permit }),
+        ),
+      );
+      for (const r of ready) {
+        const [event] = await waitForEvents(system, r.verificationId, 'the decision');
+        expect([r.verificationId, event?.detail.status, event?.detail.reasons]).toEqual([
+          r.verificationId,
+          'REQUIRES_REVIEW',
+          ['DOCUMENT_SEEN_FOR_ANOTHER_CLIENT'],
+        ]);
+      }
+    }
+  });
+});
+
 describe('erasure wins every race (the whole table is scanned afterwards)', () => {
   /** A verification in REQUIRES_REVIEW whose names carry `marker`. */
   async function toReview(clientId: string, mark: string) {
