@@ -4,8 +4,8 @@
  * 503 when iDenfy throttles (429, with Retry-After), 502 for everything else it fails or refuses.
  */
 
+import { IdenfyError } from '../app/errors';
 import type { IdenfyApi, TokenRequest } from '../app/model';
-import { IdenfyError } from '../shared/errors';
 
 export interface IdenfyClientOptions {
   baseUrl: string;
@@ -35,7 +35,7 @@ export class IdenfyClient implements IdenfyApi {
     const scanRef = typeof body.scanRef === 'string' ? body.scanRef : undefined;
     const authToken = typeof body.authToken === 'string' ? body.authToken : undefined;
     if (!scanRef || !authToken)
-      throw new IdenfyError(502, 'BAD_RESPONSE', 'token response lacks scanRef or authToken');
+      throw new IdenfyError('PROVIDER_REFUSED', 'BAD_RESPONSE', 'token response lacks scanRef or authToken');
     const redirectUrl =
       typeof body.redirectUrl === 'string' && body.redirectUrl
         ? body.redirectUrl
@@ -49,7 +49,7 @@ export class IdenfyClient implements IdenfyApi {
     const strings = (v: unknown) =>
       Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
     if (typeof body.status !== 'string')
-      throw new IdenfyError(502, 'BAD_RESPONSE', 'status response lacks status');
+      throw new IdenfyError('PROVIDER_REFUSED', 'BAD_RESPONSE', 'status response lacks status');
     return {
       status: body.status,
       fraudTags: strings(body.fraudTags),
@@ -104,7 +104,7 @@ export class IdenfyClient implements IdenfyApi {
         const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
         report(timedOut ? 'timeout' : 'network');
         last = new IdenfyError(
-          502,
+          'PROVIDER_REFUSED',
           timedOut ? 'TIMEOUT' : 'UNREACHABLE',
           timedOut ? 'timed out' : 'unreachable',
         );
@@ -117,15 +117,25 @@ export class IdenfyClient implements IdenfyApi {
       const identifier = typeof body.identifier === 'string' ? body.identifier : `HTTP_${res.status}`;
       const message = typeof body.message === 'string' ? body.message : `HTTP ${res.status}`;
       if (res.status === 429) {
-        last = new IdenfyError(503, identifier, message, retryAfter(res.headers.get('retry-after')) ?? 60);
+        last = new IdenfyError(
+          'PROVIDER_UNAVAILABLE',
+          identifier,
+          message,
+          retryAfter(res.headers.get('retry-after')) ?? 60,
+        );
       } else if (RETRYABLE.has(res.status)) {
-        last = new IdenfyError(502, identifier, message, retryAfter(res.headers.get('retry-after')));
+        last = new IdenfyError(
+          'PROVIDER_REFUSED',
+          identifier,
+          message,
+          retryAfter(res.headers.get('retry-after')),
+        );
       } else {
         // 4xx: our request or our keys are wrong; retrying will not help.
-        throw new IdenfyError(502, identifier, message);
+        throw new IdenfyError('PROVIDER_REFUSED', identifier, message);
       }
     }
-    throw last ?? new IdenfyError(502, 'UNREACHABLE', 'unreachable');
+    throw last ?? new IdenfyError('PROVIDER_REFUSED', 'UNREACHABLE', 'unreachable');
   }
 }
 

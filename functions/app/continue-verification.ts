@@ -1,7 +1,7 @@
 /** Use case: the browser returns from the identity step; create (or reuse) the document session. */
 import { sessionDeadline } from '../domain/lifecycle';
 import { checkContinueToken } from '../shared/continue-token';
-import { HttpError, notFound } from '../shared/errors';
+import { busy, Failure, invalidInput, notFound } from './errors';
 import type { IdenfyApi, Verification, VerificationRepository } from './model';
 import { CLAIM_WAIT_MS, documentTokenType, START_CLAIM_MS } from './start-verification';
 
@@ -31,11 +31,11 @@ export async function continueVerification(
 ): Promise<string> {
   const now = deps.now();
   if (outcome !== undefined && !OUTCOMES.includes(outcome as Outcome)) {
-    throw new HttpError(400, 'VALIDATION_ERROR', 'outcome: must be success, error or unverified');
+    throw invalidInput('outcome: must be success, error or unverified');
   }
   const check = checkContinueToken(deps.continueLinkKey, verificationId, outcome, token, now);
-  if (check === 'invalid') throw new HttpError(403, 'INVALID_LINK', 't: the continue link is not valid');
-  if (check === 'expired') throw new HttpError(403, 'LINK_EXPIRED', 't: the continue link has expired');
+  if (check === 'invalid') throw new Failure('INVALID_LINK', 't: the continue link is not valid');
+  if (check === 'expired') throw new Failure('LINK_EXPIRED', 't: the continue link has expired');
 
   const v = await deps.repo.get(verificationId);
   if (!v) throw notFound('verification');
@@ -56,9 +56,7 @@ export async function continueVerification(
       return await mintDocumentSession(current, claim.id, baseUrl, deps);
     }
     if (at.getTime() >= waitUntil) {
-      throw new HttpError(409, 'CONFLICT', 'The document session is being created; retry', {
-        'Retry-After': '1',
-      });
+      throw busy('The document session is being created; retry');
     }
     await pause(POLL_MS);
     const again = await deps.repo.get(verificationId);

@@ -4,9 +4,15 @@
  * sweep while iDenfy refuses (a token that has not expired yet cannot be deleted).
  */
 import { nextErasureAttempt, sessionDeadline } from '../domain/lifecycle';
-import { HttpError, IdenfyError, notFound } from '../shared/errors';
+import { IdenfyError, invalidState, notFound } from './errors';
 import { erasureView } from './get-verification';
-import type { Erasure, IdenfyApi, Verification, VerificationRepository } from './model';
+import {
+  type Erasure,
+  type IdenfyApi,
+  sessionsOf,
+  type Verification,
+  type VerificationRepository,
+} from './model';
 
 export interface EraseDeps {
   repo: VerificationRepository;
@@ -26,18 +32,13 @@ export async function eraseVerification(verificationId: string, requestedBy: str
   if (!v) throw notFound('verification');
   if (v.status === 'PENDING') {
     const end = sessionDeadline(v.expiresAt, v.document?.expiresAt).toISOString();
-    throw new HttpError(
-      409,
-      'INVALID_STATE',
+    throw invalidState(
       `status is PENDING: a verification can be erased once decided or expired (its sessions end by ${end})`,
     );
   }
   if (!v.erasure) {
     const at = deps.now().toISOString();
-    const sessions = [
-      { role: 'IDENTITY' as const, scanRef: v.identity.scanRef },
-      ...(v.document ? [{ role: 'DOCUMENT' as const, scanRef: v.document.scanRef }] : []),
-    ];
+    const sessions = sessionsOf(v);
     const erasure: Erasure = {
       requestedAt: at,
       requestedBy,
@@ -60,7 +61,7 @@ export async function eraseVerification(verificationId: string, requestedBy: str
       if (outcome !== 'changed') break;
     }
     v = await deps.repo.get(verificationId);
-    if (!v?.erasure) throw new HttpError(409, 'INVALID_STATE', 'the verification changed meanwhile; retry');
+    if (!v?.erasure) throw invalidState('the verification changed meanwhile; retry');
   }
   v = await deleteAtIdenfy(v, deps);
   return { verificationId: v.verificationId, status: v.status, erasure: erasureView(v) };

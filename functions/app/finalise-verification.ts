@@ -5,7 +5,7 @@
 import { type Decision, type DecisionInput, decide } from '../domain/decide';
 import { expiryReasons, OUTBOX_RETRY_MS } from '../domain/lifecycle';
 import type { DecisionPolicy } from '../domain/policy';
-import { DEFAULT_IDENTITY_DOCUMENT_TYPES, type SessionResult, type SessionRole } from '../domain/types';
+import { DEFAULT_IDENTITY_DOCUMENT_TYPES, type SessionResult } from '../domain/types';
 import type {
   EventPublisher,
   OutboxEvent,
@@ -13,7 +13,7 @@ import type {
   Verification,
   VerificationRepository,
 } from './model';
-import { OutboxBusy, VersionConflict } from './model';
+import { OutboxBusy, sessionsOf, VersionConflict } from './model';
 import { dueAt } from './schedule';
 
 export interface FinaliseDeps {
@@ -165,14 +165,6 @@ export async function finaliseVerification(
       // Someone else changed it meanwhile: read again and start over.
     }
   }
-}
-
-/** The verification's iDenfy sessions, each with its role. */
-export function sessionsOf(v: Verification): { role: SessionRole; scanRef: string }[] {
-  return [
-    { role: 'IDENTITY', scanRef: v.identity.scanRef },
-    ...(v.document ? [{ role: 'DOCUMENT' as const, scanRef: v.document.scanRef }] : []),
-  ];
 }
 
 /**

@@ -1,7 +1,7 @@
 /** Use cases: the status route's view and the list route (DESIGN §2). No document numbers, file URLs or auth tokens. */
 
 import type { SessionResult } from '../domain/types';
-import { notFound } from '../shared/errors';
+import { notFound } from './errors';
 import type { AuditEntry, SessionRef, Verification, VerificationRepository } from './model';
 
 export async function getVerificationView(verificationId: string, repo: VerificationRepository) {

@@ -1,5 +1,5 @@
 /** Use case: a client's verifications, newest first, a page at a time (DESIGN §2). */
-import { HttpError } from '../shared/errors';
+import { invalidInput } from './errors';
 import { summary } from './get-verification';
 import { InvalidCursor, type VerificationRepository } from './model';
 
@@ -19,7 +19,7 @@ export async function listVerifications(req: ListRequest, repo: VerificationRepo
   }
 }
 
-const badCursor = () => new HttpError(400, 'VALIDATION_ERROR', 'cursor: not a cursor of this list');
+const badCursor = () => invalidInput('cursor: not a cursor of this list');
 
 /** Opaque to clients: the storage position, base64url JSON. The repository checks it belongs to the list. */
 function encodeCursor(position: Record<string, unknown>): string {

@@ -384,3 +384,13 @@ export interface IdenfySecrets {
   webhookSigningKey: string;
   continueLinkKey: string;
 }
+
+/** A verification's iDenfy sessions, each with its role: the one place the list and the roles are made. */
+export function sessionsOf(
+  v: Pick<Verification, 'identity' | 'document'>,
+): (SessionRef & { role: SessionRole })[] {
+  return [
+    { ...v.identity, role: 'IDENTITY' },
+    ...(v.document ? [{ ...v.document, role: 'DOCUMENT' as const }] : []),
+  ];
+}

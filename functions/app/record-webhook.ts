@@ -1,11 +1,11 @@
 /** Use case: iDenfy reports a session result. Verify, validate, record (monotonic), queue. */
 import { createHash } from 'node:crypto';
 import type { DocumentData } from '../domain/types';
-import { HttpError } from '../shared/errors';
 import { parseJsonBody } from '../shared/http';
 import { type IdenfyWebhook, webhookSchema } from '../shared/schemas';
 import { isValidSignature } from '../shared/signature';
 import { documentDigests } from './document-digests';
+import { Failure, invalidInput } from './errors';
 import type { RecordOutcome, VerificationRepository, WorkQueue } from './model';
 
 export interface WebhookDeps {
@@ -29,12 +29,12 @@ export async function recordWebhook(
   deps: WebhookDeps,
 ): Promise<WebhookAnswer> {
   if (!isValidSignature(body, signature, deps.signingKey)) {
-    throw new HttpError(401, 'INVALID_SIGNATURE', 'Idenfy-Signature: missing or does not match the body');
+    throw new Failure('INVALID_SIGNATURE', 'Idenfy-Signature: missing or does not match the body');
   }
   const parsed = webhookSchema.safeParse(parseJsonBody(body));
   if (!parsed.success) {
     const fields = [...new Set(parsed.error.issues.map((i) => i.path.join('.') || '(body)'))];
-    throw new HttpError(400, 'VALIDATION_ERROR', `${fields.join(', ')}: missing or invalid`);
+    throw invalidInput(`${fields.join(', ')}: missing or invalid`);
   }
   const hook = parsed.data;
 

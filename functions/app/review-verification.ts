@@ -1,6 +1,6 @@
 /** Use case: a person decides a verification that needs review (DESIGN §2–§3). Audited, published once. */
 import { OUTBOX_RETRY_MS, type ReviewDecision, reviewTransition } from '../domain/lifecycle';
-import { HttpError, notFound } from '../shared/errors';
+import { invalidState, notFound } from './errors';
 import {
   eventSessions,
   type FinaliseDeps,
@@ -23,14 +23,13 @@ export type ReviewDeps = Pick<FinaliseDeps, 'repo' | 'publisher' | 'now' | 'runI
 };
 
 const notReviewable = (status: string) =>
-  new HttpError(409, 'INVALID_STATE', `status is ${status}: only REQUIRES_REVIEW can be reviewed`);
+  invalidState(`status is ${status}: only REQUIRES_REVIEW can be reviewed`);
 
 export async function reviewVerification(verificationId: string, req: ReviewRequest, deps: ReviewDeps) {
   const snapshot = await deps.repo.snapshot(verificationId);
   if (!snapshot) throw notFound('verification');
   const { verification: v, results } = snapshot;
-  if (v.erasure)
-    throw new HttpError(409, 'INVALID_STATE', 'erased: an erased verification cannot be reviewed');
+  if (v.erasure) throw invalidState('erased: an erased verification cannot be reviewed');
   const to = reviewTransition(v.status, req.decision, v.reasons);
   if (!to) throw notReviewable(v.status);
 

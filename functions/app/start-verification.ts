@@ -2,8 +2,8 @@
 
 import { sessionDeadline } from '../domain/lifecycle';
 import { signContinueToken } from '../shared/continue-token';
-import { HttpError } from '../shared/errors';
 import type { StartVerificationRequest } from '../shared/schemas';
+import { busy } from './errors';
 import type { FinalUrls, IdenfyApi, SessionRef, Verification, VerificationRepository } from './model';
 import { StartConflict } from './model';
 
@@ -67,9 +67,7 @@ export async function startVerification(
     }
     // Another start holds the slot: its verification will be there in a moment.
     if (now.getTime() >= waitUntil) {
-      throw new HttpError(409, 'CONFLICT', 'Another verification for this clientId is being started; retry', {
-        'Retry-After': '1',
-      });
+      throw busy('Another verification for this clientId is being started; retry');
     }
     await pause(POLL_MS);
   }
@@ -184,14 +182,7 @@ async function mint(
   } catch (err) {
     if (!(err instanceof StartConflict)) throw err;
     // Our claim lapsed (iDenfy took longer than the lease) and another start took the slot.
-    throw new HttpError(
-      409,
-      'CONFLICT',
-      'Another verification for this clientId was started meanwhile; retry',
-      {
-        'Retry-After': '1',
-      },
-    );
+    throw busy('Another verification for this clientId was started meanwhile; retry');
   }
   return verification;
 }

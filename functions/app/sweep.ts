@@ -15,7 +15,6 @@ import {
   REVIEWING_RECHECK_MS,
   reconcile,
 } from '../domain/lifecycle';
-import type { SessionResult } from '../domain/types';
 import { deleteAtIdenfy } from './erase-verification';
 import {
   type FinaliseDeps,
@@ -26,7 +25,7 @@ import {
   resultFor,
 } from './finalise-verification';
 import type { IdenfyApi, Verification } from './model';
-import { VersionConflict } from './model';
+import { sessionsOf, VersionConflict } from './model';
 import { contentDigest } from './record-webhook';
 import { dueAt } from './schedule';
 
@@ -139,12 +138,8 @@ async function sweepDue(v: Verification, deps: SweepDeps): Promise<SweepOutcome>
 async function abandon(v: Verification, deps: SweepDeps): Promise<SweepOutcome> {
   const now = deps.now();
   const results = await deps.repo.results(v.verificationId);
-  const sessions: { role: SessionResult['role']; scanRef: string }[] = [
-    { role: 'IDENTITY', scanRef: v.identity.scanRef },
-    ...(v.document ? [{ role: 'DOCUMENT' as const, scanRef: v.document.scanRef }] : []),
-  ];
   let reviewing = false;
-  for (const s of sessions) {
+  for (const s of sessionsOf(v)) {
     const known = resultFor(results, s.role, s.scanRef);
     if (known?.final) continue;
     if (v.reconciled?.includes(s.scanRef)) continue;

@@ -12,12 +12,12 @@ import { IdenfyClient } from '../adapters/idenfy-client';
 import { loadSecrets } from '../adapters/secrets';
 import { continueVerification } from '../app/continue-verification';
 import { eraseVerification } from '../app/erase-verification';
+import { Failure } from '../app/errors';
 import { getVerificationView } from '../app/get-verification';
 import { listVerifications } from '../app/list-verifications';
 import { reviewVerification } from '../app/review-verification';
 import { startVerification, startView } from '../app/start-verification';
 import { env } from '../shared/config';
-import { HttpError } from '../shared/errors';
 import {
   errorResult,
   type HttpEvent,
@@ -44,7 +44,7 @@ const MAX_BODY_BYTES = 16 * 1024;
 
 function jsonBody(event: HttpEvent): unknown {
   const body = rawBody(event);
-  if (body.length > MAX_BODY_BYTES) throw new HttpError(413, 'PAYLOAD_TOO_LARGE', '(body): too large');
+  if (body.length > MAX_BODY_BYTES) throw new Failure('TOO_LARGE', '(body): too large');
   return parseJsonBody(body);
 }
 
@@ -155,7 +155,7 @@ async function route(event: HttpEvent): Promise<HttpResult> {
       return redirect(location);
     }
     default:
-      throw new HttpError(404, 'NOT_FOUND', `no route ${event.routeKey}`);
+      throw new Failure('NOT_FOUND', `no route ${event.routeKey}`);
   }
 }
 

@@ -5,10 +5,10 @@ import type { Context } from 'aws-lambda';
 import { DynamoVerificationRepository } from '../adapters/dynamo-repository';
 import { loadDocumentHashKey, loadSecrets } from '../adapters/secrets';
 import { SqsWorkQueue } from '../adapters/sqs-work-queue';
+import { Failure } from '../app/errors';
 import { recordWebhook } from '../app/record-webhook';
 import { env } from '../shared/config';
-import { HttpError } from '../shared/errors';
-import { errorResult, type HttpEvent, type HttpResult, header, json, rawBody } from '../shared/http';
+import { ANSWERS, errorResult, type HttpEvent, type HttpResult, header, json, rawBody } from '../shared/http';
 import { allowList } from '../shared/ip-allow-list';
 import { logFailure, logger } from '../shared/logger';
 import { count, METRIC } from '../shared/metrics';
@@ -22,11 +22,11 @@ async function handle(event: HttpEvent, context?: Context): Promise<HttpResult> 
   if (context) logger.addContext(context);
   try {
     if (!sourceAllowed(event.requestContext?.http?.sourceIp)) {
-      throw new HttpError(403, 'FORBIDDEN', 'source address is not on the webhook allow-list');
+      throw new Failure('NOT_ALLOWED', 'source address is not on the webhook allow-list');
     }
     const body = rawBody(event);
     if (body.length > env.webhookMaxBytes()) {
-      throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `(body): larger than ${env.webhookMaxBytes()} bytes`);
+      throw new Failure('TOO_LARGE', `(body): larger than ${env.webhookMaxBytes()} bytes`);
     }
     const [secrets, documentHashKey] = await Promise.all([
       loadSecrets(env.secretId()),
@@ -50,9 +50,9 @@ async function handle(event: HttpEvent, context?: Context): Promise<HttpResult> 
     return json(200, answer);
   } catch (err) {
     const result = errorResult(err);
-    if (err instanceof HttpError) {
+    if (err instanceof Failure) {
       // By reason for the dashboard; in total for the alarm (CloudWatch alarms read one dimension set).
-      count(METRIC.webhooksRejected, { reason: err.code });
+      count(METRIC.webhooksRejected, { reason: ANSWERS[err.kind].code });
       count(METRIC.webhooksRejected);
     }
     logFailure(event.routeKey, err, result.statusCode ?? 500);

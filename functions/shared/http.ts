@@ -1,7 +1,7 @@
 /** API Gateway HTTP API (payload 2.0) helpers: JSON answers, errors, raw bodies. */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { $ZodError } from 'zod/v4/core';
-import { HttpError, IdenfyError } from './errors';
+import { Failure, type FailureKind, invalidInput } from '../app/errors';
 
 export type HttpEvent = APIGatewayProxyEventV2;
 export type HttpResult = APIGatewayProxyStructuredResultV2;
@@ -20,17 +20,30 @@ export function errorBody(code: string, message: string, details?: unknown) {
   return { error: details === undefined ? { code, message } : { code, message, details } };
 }
 
-/** Maps known errors to their answer; anything unknown is a bare 500 (no stack, no message leak). */
+/** The one table from a failure to its HTTP answer (the README's error list mirrors it). */
+export const ANSWERS: Record<FailureKind, { status: number; code: string }> = {
+  INVALID_INPUT: { status: 400, code: 'VALIDATION_ERROR' },
+  INVALID_SIGNATURE: { status: 401, code: 'INVALID_SIGNATURE' },
+  INVALID_LINK: { status: 403, code: 'INVALID_LINK' },
+  LINK_EXPIRED: { status: 403, code: 'LINK_EXPIRED' },
+  NOT_ALLOWED: { status: 403, code: 'FORBIDDEN' },
+  NOT_FOUND: { status: 404, code: 'NOT_FOUND' },
+  INVALID_STATE: { status: 409, code: 'INVALID_STATE' },
+  BUSY: { status: 409, code: 'CONFLICT' },
+  TOO_LARGE: { status: 413, code: 'PAYLOAD_TOO_LARGE' },
+  PROVIDER_REFUSED: { status: 502, code: 'IDENFY_ERROR' },
+  PROVIDER_UNAVAILABLE: { status: 503, code: 'IDENFY_UNAVAILABLE' },
+};
+
+/** Maps known failures to their answer; anything unknown is a bare 500 (no stack, no message leak). */
 export function errorResult(err: unknown): HttpResult {
-  if (err instanceof HttpError) {
-    return json(err.statusCode, errorBody(err.code, err.message, err.details), err.headers);
-  }
   if (err instanceof $ZodError) return zodErrorResult(err);
-  if (err instanceof IdenfyError) {
+  if (err instanceof Failure) {
+    const { status, code } = ANSWERS[err.kind];
+    const { retryAfterSeconds, details } = err.extra;
     const headers: Record<string, string> =
-      err.retryAfterSeconds !== undefined ? { 'retry-after': String(err.retryAfterSeconds) } : {};
-    const code = err.statusCode === 503 ? 'IDENFY_UNAVAILABLE' : 'IDENFY_ERROR';
-    return json(err.statusCode, errorBody(code, `iDenfy: ${err.message}`), headers);
+      retryAfterSeconds !== undefined ? { 'retry-after': String(retryAfterSeconds) } : {};
+    return json(status, errorBody(code, err.message, details), headers);
   }
   return json(500, errorBody('INTERNAL_ERROR', 'Internal error'));
 }
@@ -55,17 +68,17 @@ export function header(event: HttpEvent, name: string): string | undefined {
 
 /** Parses a JSON body; a body that is not JSON is a 400 naming the problem. */
 export function parseJsonBody(body: Buffer): unknown {
-  if (body.length === 0) throw new HttpError(400, 'VALIDATION_ERROR', '(body): a JSON body is required');
+  if (body.length === 0) throw invalidInput('(body): a JSON body is required');
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(body);
   } catch {
-    throw new HttpError(400, 'VALIDATION_ERROR', '(body): not valid UTF-8');
+    throw invalidInput('(body): not valid UTF-8');
   }
   try {
     return JSON.parse(text);
   } catch {
-    throw new HttpError(400, 'VALIDATION_ERROR', '(body): malformed JSON');
+    throw invalidInput('(body): malformed JSON');
   }
 }
 

@@ -123,7 +123,8 @@ describe('claim before you call: one iDenfy token per session role', () => {
 });
 
 describe('one permit, two clients, at the same moment', () => {
-  it('both decisions see each other: DOCUMENT_SEEN_FOR_ANOTHER_CLIENT on both, every round', async () => {
+  it('never both VERIFIED: whichever decision looks last sees the other, every round', async () => {
+    const tally: string[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const permit = {
         docType: 'RESIDENCE_PERMIT',
@@ -140,21 +141,25 @@ describe('one permit, two clients, at the same moment', () => {
           return { verificationId, document };
         }),
       );
-      // Both permits' results at once: each decision binds before it looks, so neither misses the other.
+      // Both permits' results at once: each decision binds before it looks, so they cannot both miss.
       await Promise.all(
         ready.map((r) =>
           simComplete(system, r.document?.scanRef ?? '', { overall: 'APPROVED', data: permit }),
         ),
       );
+      const decided = [];
       for (const r of ready) {
         const [event] = await waitForEvents(system, r.verificationId, 'the decision');
-        expect([r.verificationId, event?.detail.status, event?.detail.reasons]).toEqual([
-          r.verificationId,
-          'REQUIRES_REVIEW',
-          ['DOCUMENT_SEEN_FOR_ANOTHER_CLIENT'],
-        ]);
+        decided.push({ status: event?.detail.status, reasons: event?.detail.reasons as string[] });
       }
+      const reviewed = decided.filter((d) => d.status === 'REQUIRES_REVIEW');
+      expect(reviewed.length).toBeGreaterThanOrEqual(1);
+      for (const d of reviewed) expect(d.reasons).toEqual(['DOCUMENT_SEEN_FOR_ANOTHER_CLIENT']);
+      for (const d of decided.filter((x) => x.status !== 'REQUIRES_REVIEW'))
+        expect(d).toEqual({ status: 'VERIFIED', reasons: [] });
+      tally.push(reviewed.length === 2 ? 'both' : 'one');
     }
+    console.info(`one permit, two clients: in review ${tally.join(' ')}`);
   });
 });
 

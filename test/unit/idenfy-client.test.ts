@@ -1,6 +1,6 @@
 import { IdenfyClient } from '../../functions/adapters/idenfy-client';
+import { IdenfyError } from '../../functions/app/errors';
 import type { TokenRequest } from '../../functions/app/model';
-import { IdenfyError } from '../../functions/shared/errors';
 
 const request: TokenRequest = {
   clientId: 'c1',
@@ -72,11 +72,11 @@ describe('IdenfyClient', () => {
     expect(sleeps).toHaveLength(2);
   });
 
-  it('does not retry a 4xx and maps it to 502 with iDenfy identifier', async () => {
+  it('does not retry a 4xx and reports it as refused, with iDenfy identifier', async () => {
     const { c, calls } = client([err(400, 'BAD_VALUE')]);
     const e = await c.createToken(request).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(IdenfyError);
-    expect(e).toMatchObject({ statusCode: 502, identifier: 'BAD_VALUE' });
+    expect(e).toMatchObject({ kind: 'PROVIDER_REFUSED', identifier: 'BAD_VALUE' });
     expect(calls).toHaveLength(1);
   });
 
@@ -86,7 +86,10 @@ describe('IdenfyClient', () => {
       err(429, 'TOO_MANY_REQUESTS'),
       err(429, 'TOO_MANY_REQUESTS', { 'retry-after': '7' }),
     ]);
-    await expect(c.createToken(request)).rejects.toMatchObject({ statusCode: 503, retryAfterSeconds: 7 });
+    await expect(c.createToken(request)).rejects.toMatchObject({
+      kind: 'PROVIDER_UNAVAILABLE',
+      extra: { retryAfterSeconds: 7 },
+    });
     expect(calls).toHaveLength(3);
   });
 
@@ -94,7 +97,7 @@ describe('IdenfyClient', () => {
     const timeout = Object.assign(new Error('timed out'), { name: 'TimeoutError' });
     const { c, calls } = client([timeout, new TypeError('fetch failed')], { maxAttempts: 2 });
     await expect(c.createToken(request)).rejects.toMatchObject({
-      statusCode: 502,
+      kind: 'PROVIDER_REFUSED',
       identifier: 'UNREACHABLE',
     });
     expect(calls).toHaveLength(2);
@@ -103,7 +106,7 @@ describe('IdenfyClient', () => {
   it('refuses a 2xx without scanRef/authToken', async () => {
     const { c } = client([new Response('{}', { status: 201 })]);
     await expect(c.createToken(request)).rejects.toMatchObject({
-      statusCode: 502,
+      kind: 'PROVIDER_REFUSED',
       identifier: 'BAD_RESPONSE',
     });
   });

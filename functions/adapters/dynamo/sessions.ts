@@ -239,7 +239,8 @@ export async function bindDocuments(
   const unique = [...new Set(digests)];
   const ttl = ttlAfter(retention.from, retention.days);
   if (unique.length === 0) return { otherClient: false };
-  // Bind first, then look: two clients binding one document at the same moment both see each other.
+  // Bind first, then look: of two clients binding one document at the same moment, whichever looks
+  // last sees the other (never may both miss each other, as look-then-bind would allow).
   try {
     await t.doc.send(
       new TransactWriteCommand({

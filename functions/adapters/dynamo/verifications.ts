@@ -17,13 +17,12 @@ import {
   type OutboxClaim,
   type OutboxEvent,
   type ProviderResultChange,
-  type SessionRef,
   StartConflict,
   type StartSlot,
+  sessionsOf,
   type Verification,
   VersionConflict,
 } from '../../app/model';
-import type { SessionRole } from '../../domain/types';
 import { slotPut } from './sessions';
 import {
   DUE,
@@ -146,7 +145,6 @@ export async function create(
   sweepAt: string,
 ) {
   const ttl = ttlAfter(v.createdAt, retentionDays);
-  const sessions = [v.identity, v.document].filter((s): s is SessionRef => s !== undefined);
   try {
     await t.doc.send(
       new TransactWriteCommand({
@@ -166,8 +164,8 @@ export async function create(
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
-          ...sessions.flatMap((s, i) => {
-            const role: SessionRole = i === 0 ? 'IDENTITY' : 'DOCUMENT';
+          ...sessionsOf(v).flatMap((s) => {
+            const { role } = s;
             return [
               {
                 Put: {
