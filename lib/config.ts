@@ -46,9 +46,9 @@ export interface MultidocConfig {
   tracer: 'lambda' | 'powertools';
   /** Minutes between sweeper runs (abandonment, retries, expiring permits). */
   sweepIntervalMinutes: number;
-  /** iDenfy additionalSteps object for ADDITIONAL_STEP sessions (JSON, API-FACTS §6); the account default when unset. */
+  /** iDenfy additionalSteps object for ADDITIONAL_STEP sessions (JSON, docs/idenfy-api.md §6); the account default when unset. */
   additionalSteps?: string;
-  /** Decision policy overrides (JSON), e.g. `{"policyVersion":"acme-1","onMismatch":"REJECTED"}`; DESIGN §3 defaults otherwise. */
+  /** Decision policy overrides (JSON), e.g. `{"policyVersion":"acme-1","onMismatch":"REJECTED"}`; docs/architecture.md §3 defaults otherwise. */
   decisionPolicy?: string;
 }
 
@@ -149,7 +149,7 @@ export function validateConfig(c: MultidocConfig): MultidocConfig {
       parsed = undefined;
     }
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
-      problems.push('additionalSteps must be a JSON object (iDenfy additionalSteps, API-FACTS §6)');
+      problems.push('additionalSteps must be a JSON object (iDenfy additionalSteps, docs/idenfy-api.md §6)');
   }
   if (!['lambda', 'powertools'].includes(c.tracer)) problems.push('tracer must be lambda or powertools');
   if (!['iam', 'jwt'].includes(c.clientAuth)) problems.push('clientAuth must be iam or jwt');

@@ -1,6 +1,6 @@
 /**
  * The whole product as one stack: HTTP API → token/webhook Lambdas → DynamoDB + FIFO queue →
- * comparator Lambda → EventBridge bus. Secrets in Secrets Manager. DESIGN §1.
+ * comparator Lambda → EventBridge bus. Secrets in Secrets Manager. docs/architecture.md §1.
  */
 import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import {
@@ -30,13 +30,14 @@ export interface MultidocStackProps extends StackProps {
   config?: MultidocConfig;
 }
 
-/** Routes of DESIGN §2 and who may call them. */
+/** Routes of docs/architecture.md §2 and who may call them. */
 export const ROUTES = {
   client: [
     { method: HttpMethod.POST, path: '/verifications' },
     { method: HttpMethod.GET, path: '/verifications' },
     { method: HttpMethod.GET, path: '/verifications/{verificationId}' },
     { method: HttpMethod.POST, path: '/verifications/{verificationId}/review' },
+    { method: HttpMethod.POST, path: '/verifications/{verificationId}/cancel' },
     { method: HttpMethod.DELETE, path: '/verifications/{verificationId}' },
   ],
   browser: [{ method: HttpMethod.GET, path: '/verifications/{verificationId}/continue' }],
@@ -94,7 +95,7 @@ export class MultidocStack extends Stack {
     });
     this.workQueue = new Queue(this, 'WorkQueue', {
       fifo: true,
-      // Deduplication ids are explicit (scanRef#resultVersion): content-based would drop work (DESIGN §8).
+      // Deduplication ids are explicit (scanRef#resultVersion): content-based would drop work (docs/architecture.md §8).
       contentBasedDeduplication: false,
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
@@ -148,11 +149,14 @@ export class MultidocStack extends Stack {
     const token = new MultidocFunction(this, 'Token', {
       handler: 'token',
       powertoolsTracer: config.tracer === 'powertools',
-      description: 'Starts, lists, reviews and erases verifications; creates iDenfy sessions; continue links',
+      description:
+        'Starts, lists, reviews, cancels and erases verifications; creates iDenfy sessions; continue links',
       timeout: Duration.seconds(29),
       environment: {
         ...common,
         ...events,
+        // A cancellation is a decision: it records the policy version it was made under.
+        ...policy,
         SECRET_ID: this.secret.secretArn,
         IDENFY_BASE_URL: config.idenfyBaseUrl,
         DEFAULT_SUCCESS_URL: config.defaultSuccessUrl,

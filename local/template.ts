@@ -1,6 +1,6 @@
 /**
  * The synthesized CloudFormation template of the stack, read as data: local mode provisions and
- * serves exactly what `cdk deploy` would create (DESIGN §5).
+ * serves exactly what `cdk deploy` would create (docs/architecture.md §5).
  */
 
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -89,7 +89,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
   const runId = Date.now().toString(36);
   const sim = (path: string, body?: unknown) => call('POST', `${o.simulatorUrl}${path}`, body ?? {});
 
-  /** Distinct eventIds per verification (subscribers dedupe on eventId: DESIGN §4), and extra copies. */
+  /** Distinct eventIds per verification (subscribers dedupe on eventId: docs/architecture.md §4), and extra copies. */
   const eventsSeen = () => {
     const ids = new Map<string, Set<string>>();
     let copies = 0;

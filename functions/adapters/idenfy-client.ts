@@ -58,7 +58,7 @@ export class IdenfyClient implements IdenfyApi {
     };
   }
 
-  /** iDenfy answers 200 with an empty body, or PARTNER_ERROR "Token has not expired yet." (API-FACTS §7.2). */
+  /** iDenfy answers 200 with an empty body, or PARTNER_ERROR "Token has not expired yet." (docs/idenfy-api.md §7.2). */
   async deleteSession(scanRef: string): Promise<'deleted' | 'not-found' | 'not-yet'> {
     try {
       await this.post('/api/v2/delete', { scanRef });

@@ -14,7 +14,7 @@ export class SqsWorkQueue implements WorkQueue {
         QueueUrl: this.queueUrl,
         MessageBody: JSON.stringify({ verificationId }),
         MessageGroupId: verificationId,
-        // Not the verification id alone: the second session's message would be dropped (DESIGN §8).
+        // Not the verification id alone: the second session's message would be dropped (docs/architecture.md §8).
         MessageDeduplicationId: deduplicationId,
       }),
     );

@@ -1,5 +1,5 @@
 /**
- * Use case: erase a verification's personal data (DESIGN §2). Our copy goes at once, atomically, leaving a
+ * Use case: erase a verification's personal data (docs/architecture.md §2). Our copy goes at once, atomically, leaving a
  * tombstone (id, status, timestamps, audit); iDenfy's copy is deleted session by session, retried by the
  * sweep while iDenfy refuses (a token that has not expired yet cannot be deleted).
  */

@@ -131,40 +131,54 @@ export async function finaliseVerification(
     }
     if (!decision) return 'waiting';
 
-    const decidedAt = deps.now().toISOString();
-    const outbox = nextOutboxEvent(v, 'Verification Finalized', {
-      status: decision.status,
-      previousStatus: v.status,
-      reasons: decision.reasons,
-      policyVersion: deps.policy.policyVersion,
-      sessions: eventSessions(v, results),
-      checks: decision.checks,
-      decidedAt,
-    });
     try {
-      const saved = await deps.repo.saveDecision(verificationId, v.version, {
-        ...decision,
-        decidedAt,
-        decidedOn: Object.fromEntries(
-          sessionsOf(v).map((s) => [s.scanRef, resultFor(results, s.role, s.scanRef)?.overall ?? null]),
-        ),
-        outbox,
-        expectedDocumentScanRef: v.document?.scanRef ?? null,
-        documentExpiresOn:
-          decision.status === 'VERIFIED' ? decision.report.documentChecks?.validity?.expiryDate : null,
-        // If this run dies before the event is out, the sweep publishes it.
-        sweepAt: new Date(Date.parse(decidedAt) + OUTBOX_RETRY_MS).toISOString(),
-        // The run that wins the decision owns its publish: no separate claim write.
-        claim: outboxClaim(deps),
-      });
-      deps.onDecision?.(decision);
-      await publishOutbox(saved, deps, true);
+      await publishOutbox(await writeDecision(v, results, decision, deps), deps, true);
       return 'decided';
     } catch (err) {
       if (!(err instanceof VersionConflict) || attempt >= MAX_CONFLICTS) throw err;
       // Someone else changed it meanwhile: read again and start over.
     }
   }
+}
+
+/**
+ * Writes a decision out of PENDING with its `Verification Finalized` event in the outbox, claimed for
+ * this run (version-checked: throws VersionConflict when someone else changed the verification since
+ * it was read). The caller publishes it.
+ */
+export async function writeDecision(
+  v: Verification,
+  results: SessionResult[],
+  decision: Decision,
+  deps: Pick<FinaliseDeps, 'repo' | 'publisher' | 'now' | 'runId' | 'noticeDays' | 'policy' | 'onDecision'>,
+): Promise<Verification> {
+  const decidedAt = deps.now().toISOString();
+  const outbox = nextOutboxEvent(v, 'Verification Finalized', {
+    status: decision.status,
+    previousStatus: v.status,
+    reasons: decision.reasons,
+    policyVersion: deps.policy.policyVersion,
+    sessions: eventSessions(v, results),
+    checks: decision.checks,
+    decidedAt,
+  });
+  const saved = await deps.repo.saveDecision(v.verificationId, v.version, {
+    ...decision,
+    decidedAt,
+    decidedOn: Object.fromEntries(
+      sessionsOf(v).map((s) => [s.scanRef, resultFor(results, s.role, s.scanRef)?.overall ?? null]),
+    ),
+    outbox,
+    expectedDocumentScanRef: v.document?.scanRef ?? null,
+    documentExpiresOn:
+      decision.status === 'VERIFIED' ? decision.report.documentChecks?.validity?.expiryDate : null,
+    // If this run dies before the event is out, the sweep publishes it.
+    sweepAt: new Date(Date.parse(decidedAt) + OUTBOX_RETRY_MS).toISOString(),
+    // The run that wins the decision owns its publish: no separate claim write.
+    claim: outboxClaim(deps),
+  });
+  deps.onDecision?.(decision);
+  return saved;
 }
 
 /**

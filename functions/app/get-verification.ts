@@ -1,4 +1,4 @@
-/** Use cases: the status route's view and the list route (DESIGN §2). No document numbers, file URLs or auth tokens. */
+/** Use cases: the status route's view and the list route (docs/architecture.md §2). No document numbers, file URLs or auth tokens. */
 
 import type { SessionResult } from '../domain/types';
 import { notFound } from './errors';

@@ -1,4 +1,4 @@
-/** Use case: a client's verifications, newest first, a page at a time (DESIGN §2). */
+/** Use case: a client's verifications, newest first, a page at a time (docs/architecture.md §2). */
 import { invalidInput } from './errors';
 import { summary } from './get-verification';
 import { InvalidCursor, type VerificationRepository } from './model';

@@ -364,7 +364,7 @@ export interface TokenRequest {
   documents?: string[];
   locale?: string;
   expiryTime?: number;
-  /** iDenfy's additional-step configuration (API-FACTS §6); the account default when absent. */
+  /** iDenfy's additional-step configuration (docs/idenfy-api.md §6); the account default when absent. */
   additionalSteps?: Record<string, unknown>;
 }
 

@@ -1,4 +1,4 @@
-/** Use case: a person decides a verification that needs review (DESIGN §2–§3). Audited, published once. */
+/** Use case: a person decides a verification that needs review (docs/architecture.md §2–§3). Audited, published once. */
 import { OUTBOX_RETRY_MS, type ReviewDecision, reviewTransition } from '../domain/lifecycle';
 import { invalidState, notFound } from './errors';
 import {

@@ -1,4 +1,4 @@
-/** When the sweep next has work for a stored verification (DESIGN §3 lifecycle). */
+/** When the sweep next has work for a stored verification (docs/architecture.md §3 lifecycle). */
 import { nextDue } from '../domain/lifecycle';
 import type { Verification } from './model';
 

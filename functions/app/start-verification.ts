@@ -192,7 +192,7 @@ async function stillPending(repo: VerificationRepository, id: string, now: Date)
   return v && v.status === 'PENDING' && Date.parse(v.expiresAt) > now.getTime() ? v : undefined;
 }
 
-/** The start route's answer (DESIGN §2). */
+/** The start route's answer (docs/architecture.md §2). */
 export function startView(v: Verification) {
   return {
     verificationId: v.verificationId,

@@ -1,5 +1,5 @@
 /**
- * The decision: a pure function of (verification, recorded results, policy, clock). DESIGN §3.
+ * The decision: a pure function of (verification, recorded results, policy, clock). docs/architecture.md §3.
  * Returns `undefined` while there is nothing to decide yet (waiting for final results).
  */
 import { comparePeople } from './match';

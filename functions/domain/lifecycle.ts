@@ -1,6 +1,6 @@
 /**
  * What happens to a verification after its first decision, and when: abandonment, manual review,
- * erasure retries, expiring permits. Pure functions of plain data and a clock (DESIGN §3).
+ * erasure retries, expiring permits. Pure functions of plain data and a clock (docs/architecture.md §3).
  */
 import type { FinalStatus, ReasonCode, SessionResult, Status } from './types';
 
@@ -20,7 +20,7 @@ export function sessionDeadline(identityExpiresAt: string, documentExpiresAt?: s
   return new Date(latest + SESSION_GRACE_MS);
 }
 
-/** What iDenfy's /api/v2/status answer (API-FACTS §7.1) means for a session we heard nothing from. */
+/** What iDenfy's /api/v2/status answer (docs/idenfy-api.md §7.1) means for a session we heard nothing from. */
 export type Reconciliation = 'result' | 'reviewing' | 'abandoned';
 
 export function reconcile(idenfyStatus: string | undefined): Reconciliation {
@@ -45,7 +45,7 @@ export function expiryReasons(
 export const REVIEW_DECISIONS = ['APPROVE', 'REJECT'] as const;
 export type ReviewDecision = (typeof REVIEW_DECISIONS)[number];
 
-/** Only REQUIRES_REVIEW moves again, and only by a person's review (DESIGN §3). */
+/** Only REQUIRES_REVIEW moves again, and only by a person's review (docs/architecture.md §3). */
 export function reviewTransition(
   current: Status,
   decision: ReviewDecision,

@@ -1,4 +1,4 @@
-/** The decision policy as data (DESIGN §3 defaults). Recorded by version with every decision. */
+/** The decision policy as data (docs/architecture.md §3 defaults). Recorded by version with every decision. */
 import type { ComparedField, FinalStatus } from './types';
 
 export interface DecisionPolicy {

@@ -1,4 +1,4 @@
-/** The vocabulary of a verification. Pure types: no AWS, no I/O. Contract values are from DESIGN §2–§4. */
+/** The vocabulary of a verification. Pure types: no AWS, no I/O. Contract values are from docs/architecture.md §2–§4. */
 
 export const METHODS = ['TWO_SESSIONS', 'ADDITIONAL_STEP'] as const;
 export type Method = (typeof METHODS)[number];
@@ -29,7 +29,7 @@ export const REASON_CODES = [
   'CLAIMED_DATA_MISMATCH',
   'MANUAL_REVIEW_APPROVED',
   'MANUAL_REVIEW_REJECTED',
-  // Second round (DESIGN §3): document integrity. Each leads to REQUIRES_REVIEW by default, never to VERIFIED.
+  // Second round (docs/architecture.md §3): document integrity. Each leads to REQUIRES_REVIEW by default, never to VERIFIED.
   'IDENTITY_DOCUMENT_TYPE_NOT_ALLOWED',
   'SAME_DOCUMENT_TWICE',
   'DOCUMENT_SEEN_FOR_ANOTHER_CLIENT',

@@ -10,6 +10,7 @@ import { DynamoVerificationRepository } from '../adapters/dynamo-repository';
 import { EventBridgePublisher } from '../adapters/eventbridge-publisher';
 import { IdenfyClient } from '../adapters/idenfy-client';
 import { loadSecrets } from '../adapters/secrets';
+import { cancelVerification } from '../app/cancel-verification';
 import { continueVerification } from '../app/continue-verification';
 import { eraseVerification } from '../app/erase-verification';
 import { Failure } from '../app/errors';
@@ -29,7 +30,7 @@ import {
   redirect,
 } from '../shared/http';
 import { logFailure, logger } from '../shared/logger';
-import { count, METRIC, recordIdenfyCall } from '../shared/metrics';
+import { count, METRIC, recordDecision, recordIdenfyCall } from '../shared/metrics';
 import { listQuerySchema, reviewSchema, startVerificationSchema } from '../shared/schemas';
 import { traced, withTracing } from '../shared/tracing';
 
@@ -121,6 +122,19 @@ async function route(event: HttpEvent): Promise<HttpResult> {
       });
       logger.info('verification reviewed', { verificationId: id, status: view.status });
       count(METRIC.reviews, { decision: review.decision });
+      return json(200, view);
+    }
+    case 'POST /verifications/{verificationId}/cancel': {
+      const view = await cancelVerification(id ?? '', {
+        repo,
+        publisher,
+        policy: env.policy(),
+        now: () => new Date(),
+        runId: randomUUID(),
+        noticeDays: env.expiringNoticeDays(),
+        onDecision: recordDecision,
+      });
+      logger.info('verification cancelled', { verificationId: id });
       return json(200, view);
     }
     case 'DELETE /verifications/{verificationId}': {

@@ -6,7 +6,7 @@ import { parseIsoDate } from '../domain/normalise';
 import { METHODS } from '../domain/types';
 import './zod';
 
-/** iDenfy's KycDocumentTypeEnum (API-FACTS §7.3). */
+/** iDenfy's KycDocumentTypeEnum (docs/idenfy-api.md §7.3). */
 export const DOCUMENT_TYPES = [
   'ID_CARD',
   'PASSPORT',
@@ -46,7 +46,7 @@ export const DOCUMENT_TYPES = [
   'INTERNATIONAL_PASSPORT',
 ] as const;
 
-/** iDenfy refuses digits and these symbols in names (API-FACTS §2.1). */
+/** iDenfy refuses digits and these symbols in names (docs/idenfy-api.md §2.1). */
 const NAME_FORBIDDEN = /[0-9~!@#$%^*()_+={}[\]|:;",<>/?\\]/;
 
 /**
@@ -161,7 +161,7 @@ const looseStrings = z.catch(z.nullish(z.array(storable(100)).check(z.maxLength(
 
 /**
  * iDenfy's IdentificationWebhook, tolerant: only `scanRef` and `status.overall` are required
- * (DESIGN §2); nulls, unknown keys and odd values elsewhere are accepted.
+ * (docs/architecture.md §2); nulls, unknown keys and odd values elsewhere are accepted.
  */
 export const webhookSchema = z.looseObject({
   scanRef: storable(100).check(z.minLength(1)),
@@ -178,7 +178,7 @@ export const webhookSchema = z.looseObject({
     manualFace: looseString,
     additionalSteps: looseString,
   }),
-  /** Step name → type (UPLOAD/COMPARE/EXTRACT) for sessions with additional steps (API-FACTS §6). */
+  /** Step name → type (UPLOAD/COMPARE/EXTRACT) for sessions with additional steps (docs/idenfy-api.md §6). */
   additionalSteps: z.catch(z.nullish(z.record(z.string(), z.unknown())), null),
   data: z.catch(
     z.nullish(

@@ -1,4 +1,4 @@
-/** iDenfy's webhook signature: lowercase hex HMAC-SHA256 of the raw body (API-FACTS §5). */
+/** iDenfy's webhook signature: lowercase hex HMAC-SHA256 of the raw body (docs/idenfy-api.md §5). */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 export function signBody(body: Buffer | string, key: string): string {

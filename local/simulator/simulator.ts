@@ -1,6 +1,6 @@
 /**
- * iDenfy simulator: speaks iDenfy's KYC HTTP API over a real socket (API-FACTS.md), plus the
- * control API of DESIGN §6 for tests. Runnable alone: `npm run simulator`.
+ * iDenfy simulator: speaks iDenfy's KYC HTTP API over a real socket (docs/idenfy-api.md), plus the
+ * control API of docs/architecture.md §6 for tests. Runnable alone: `npm run simulator`.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -249,7 +249,7 @@ export class IdenfySimulator {
     return undefined;
   }
 
-  /** iDenfy refuses to delete a session whose token can still be used (API-FACTS §7.2). */
+  /** iDenfy refuses to delete a session whose token can still be used (docs/idenfy-api.md §7.2). */
   private delete(input: Record<string, unknown>): void {
     const session = this.sessions.get(String(input.scanRef ?? ''));
     if (!session) throw new ApiError(404, 'NOT_FOUND', 'Verification not found.');
@@ -266,7 +266,7 @@ export class IdenfySimulator {
 
   /**
    * A token not started within its `expiryTime`, or a started session not finished within its
-   * `sessionLength`, expires, and iDenfy says so by webhook (API-FACTS §9.4).
+   * `sessionLength`, expires, and iDenfy says so by webhook (docs/idenfy-api.md §9.4).
    */
   private scheduleExpiry(session: SimSession, seconds = Number(session.request.expiryTime ?? 3600)): void {
     const startedAt = session.startedAt;
@@ -434,7 +434,7 @@ export class IdenfySimulator {
   }
 }
 
-/** iDenfy's token field validation (API-FACTS §2.1, §9.1), with its error identifiers. */
+/** iDenfy's token field validation (docs/idenfy-api.md §2.1, §9.1), with its error identifiers. */
 export function validateTokenRequest(input: Record<string, unknown>): Record<string, unknown> {
   const bad = (field: string, why: string) => new ApiError(400, 'BAD_VALUE', `Field '${field}' ${why}.`);
   const clientId = input.clientId ?? input.personScanRef;

@@ -1,4 +1,4 @@
-/** Builds iDenfy IdentificationWebhook bodies (API-FACTS §4.2–§4.7) for a simulated session. */
+/** Builds iDenfy IdentificationWebhook bodies (docs/idenfy-api.md §4.2–§4.7) for a simulated session. */
 import { createHash } from 'node:crypto';
 import type { SimSession } from './simulator';
 
@@ -40,7 +40,7 @@ function str(v: unknown): string | null {
 }
 
 /**
- * Unique per client and per session role (DESIGN §6): two clients never share a default document and a
+ * Unique per client and per session role (docs/architecture.md §6): two clients never share a default document and a
  * client's identity document and second document differ, so only a test that sets `docNumber` on
  * purpose shows one document twice.
  */
@@ -106,7 +106,7 @@ export function defaultData(session: SimSession): Record<string, unknown> {
   };
 }
 
-/** Step name → type from a token's additionalSteps (`{country: {docType: {STEP: {type}}}}`, API-FACTS §6). */
+/** Step name → type from a token's additionalSteps (`{country: {docType: {STEP: {type}}}}`, docs/idenfy-api.md §6). */
 export function configuredSteps(config: unknown): Record<string, string> | undefined {
   if (!config || typeof config !== 'object') return undefined;
   const steps: Record<string, string> = {};
@@ -140,7 +140,7 @@ export function buildWebhook(session: SimSession, req: CompleteRequest, final: b
     platform: expired ? 'OTHER' : 'PC',
     status: {
       overall,
-      // SUSPECTED never comes without a tag (API-FACTS §4.3).
+      // SUSPECTED never comes without a tag (docs/idenfy-api.md §4.3).
       fraudTags: req.fraudTags ?? [],
       mismatchTags: suspectedTags ? ['NAME'] : (req.mismatchTags ?? []),
       autoFace: face,

@@ -137,6 +137,7 @@ describe('HTTP API', () => {
     ['GET /verifications', 'AWS_IAM'],
     ['GET /verifications/{verificationId}', 'AWS_IAM'],
     ['POST /verifications/{verificationId}/review', 'AWS_IAM'],
+    ['POST /verifications/{verificationId}/cancel', 'AWS_IAM'],
     ['DELETE /verifications/{verificationId}', 'AWS_IAM'],
     ['GET /verifications/{verificationId}/continue', 'NONE'],
     ['POST /webhooks/idenfy', 'NONE'],
@@ -148,7 +149,7 @@ describe('HTTP API', () => {
     });
   });
 
-  it('serves exactly the routes of DESIGN §2', () => {
+  it('serves exactly the routes of docs/architecture.md §2', () => {
     const keys = resources('AWS::ApiGatewayV2::Route')
       .map(([, r]) => r.Properties.RouteKey)
       .sort();
@@ -158,6 +159,7 @@ describe('HTTP API', () => {
         'GET /verifications',
         'GET /verifications/{verificationId}',
         'POST /verifications/{verificationId}/review',
+        'POST /verifications/{verificationId}/cancel',
         'DELETE /verifications/{verificationId}',
         'GET /verifications/{verificationId}/continue',
         'POST /verifications',
@@ -279,7 +281,7 @@ describe('data and messaging', () => {
 });
 
 describe('configuration', () => {
-  it('passes a configured decision policy to the deciders only (comparator and sweeper)', () => {
+  it('passes a configured decision policy to the deciders only (comparator, sweeper, and the token function for cancellations)', () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
     const stack = new MultidocStack(app, 'Configured', {
       config: { ...DEFAULT_CONFIG, decisionPolicy: '{"policyVersion":"acme-1","onMismatch":"REJECTED"}' },
@@ -299,6 +301,7 @@ describe('configuration', () => {
     expect(withPolicy.map((r) => r.Properties.Description).sort()).toEqual([
       expect.stringContaining('Compares'),
       expect.stringContaining('Scheduled'),
+      expect.stringContaining('cancels'),
     ]);
   });
 });
@@ -328,6 +331,7 @@ describe('client authorization options', () => {
       'GET /verifications': 'JWT',
       'GET /verifications/{verificationId}': 'JWT',
       'POST /verifications/{verificationId}/review': 'JWT',
+      'POST /verifications/{verificationId}/cancel': 'JWT',
       'DELETE /verifications/{verificationId}': 'JWT',
       'GET /verifications/{verificationId}/continue': 'NONE',
       'GET /health': 'NONE',

@@ -1,5 +1,5 @@
 /**
- * Decision integrity end to end (DESIGN §3, second round), through the local system: the attacks of the
+ * Decision integrity end to end (docs/architecture.md §3, second round), through the local system: the attacks of the
  * integrity issue, each driven as a person would through the simulator, and what the decision says.
  */
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';

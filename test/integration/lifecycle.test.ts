@@ -15,6 +15,7 @@ import {
   postWebhook,
   simComplete,
   simSessions,
+  sleep,
   startTestSystem,
   startVerification,
   waitFor,
@@ -556,6 +557,60 @@ describe('expiring permits', () => {
     await sweepAt(new Date(Date.parse(`${expiry}T00:00:00Z`) - 29 * 86_400_000));
     await waitFor(() => expiring(id).length > 0 || undefined, 'the expiring event');
     expect(expiring(id)[0]?.detail.daysLeft).toBe(29);
+  });
+});
+
+describe('cancel', () => {
+  const cancel = (id: string) =>
+    call('POST', '/verifications/{verificationId}/cancel', `/verifications/${id}/cancel`);
+
+  it('ends a PENDING verification as EXPIRED (CANCELLED), publishes it once, frees the client at once', async () => {
+    const clientId = 'cancel-pending';
+    const { verificationId } = await startVerification(system, { clientId });
+    const cancelled = await cancel(verificationId);
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body).toMatchObject({ status: 'EXPIRED', reasons: ['CANCELLED'] });
+    const [event] = await waitForEvents(system, verificationId);
+    expect(event?.detail).toMatchObject({
+      status: 'EXPIRED',
+      previousStatus: 'PENDING',
+      reasons: ['CANCELLED'],
+    });
+
+    const again = await cancel(verificationId);
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ error: { code: 'INVALID_STATE' } });
+    expect((await cancel('no-such-verification')).status).toBe(404);
+    const fresh = await http('POST', `${system.apiUrl}/verifications`, { clientId });
+    expect(fresh.status).toBe(201);
+    expect(fresh.body.verificationId).not.toBe(verificationId);
+    expect(eventsFor(system, verificationId)).toHaveLength(1);
+  });
+
+  it('cancel against the decision at the same moment: one of them, one event', async () => {
+    const outcomes: string[] = [];
+    for (let round = 0; round < 4; round++) {
+      const clientId = `cancel-race-${round}`;
+      const { verificationId, identity } = await startVerification(system, { clientId });
+      await simComplete(system, identity.scanRef, {});
+      const { document } = await continueToDocument(system, identity.successUrl, clientId, verificationId);
+      // The cancel a little later each round, so that both orders happen.
+      const [cancelled] = await Promise.all([
+        sleep([0, 150, 400, 900][round] ?? 0).then(() =>
+          http('POST', `${system.apiUrl}/verifications/${verificationId}/cancel`),
+        ),
+        simComplete(system, document?.scanRef as string, {}),
+      ]);
+      const [event] = await waitForEvents(system, verificationId);
+      // Give a losing comparator run its chance to publish a second event, then count.
+      await sweepAt(new Date(Date.now() + 10 * 60_000));
+      expect(eventsFor(system, verificationId)).toHaveLength(1);
+      const status = (await get(verificationId)).status;
+      expect(status).toBe(event?.detail.status);
+      expect(cancelled.status).toBe(status === 'EXPIRED' ? 200 : 409);
+      outcomes.push(status);
+    }
+    console.info(`cancel vs decision: ${outcomes.join(' ')}`);
   });
 });
 

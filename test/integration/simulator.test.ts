@@ -1,4 +1,4 @@
-/** The iDenfy simulator against API-FACTS.md, over real sockets, with a webhook receiver of our own. */
+/** The iDenfy simulator against docs/idenfy-api.md, over real sockets, with a webhook receiver of our own. */
 import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -46,7 +46,7 @@ describe('contracts/openapi.yaml', () => {
 });
 
 describe('contracts/events', () => {
-  it('has a schema for each detail-type of DESIGN §4, with the domain’s reasons', () => {
+  it('has a schema for each detail-type of docs/architecture.md §4, with the domain’s reasons', () => {
     const types = Object.values(eventSchemas)
       .map((s) => s['x-detail-type'])
       .filter(Boolean)

@@ -37,7 +37,7 @@ const input = (identity?: SessionResult, document?: SessionResult, extra: Record
   ...extra,
 });
 
-describe('decide (DESIGN §3)', () => {
+describe('decide (docs/architecture.md §3)', () => {
   it('VERIFIED when both are approved, every field matches and the permit is allowed and valid', () => {
     const d = decide(input(result('IDENTITY'), result('DOCUMENT')), DEFAULT_POLICY, NOW);
     expect(d?.status).toBe('VERIFIED');
@@ -256,7 +256,7 @@ describe('decide (DESIGN §3)', () => {
   });
 });
 
-describe('document integrity (DESIGN §3, second round): each finding goes to review, never to VERIFIED', () => {
+describe('document integrity (docs/architecture.md §3, second round): each finding goes to review, never to VERIFIED', () => {
   const digest = (n: string) => ({ numberDigest: `num-${n}`, documentDigest: `doc-${n}` });
   const verdict = (identity: SessionResult, document: SessionResult, extra: Record<string, unknown> = {}) =>
     decide(input(identity, document, extra), DEFAULT_POLICY, NOW);

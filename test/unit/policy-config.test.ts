@@ -4,7 +4,7 @@ import { parsePolicy } from '../../functions/shared/policy-config';
 import { configFromContext } from '../../lib/config';
 
 describe('decision policy configuration', () => {
-  it('defaults to DESIGN §3 when nothing is configured', () => {
+  it('defaults to docs/architecture.md §3 when nothing is configured', () => {
     expect(parsePolicy(undefined)).toBe(DEFAULT_POLICY);
   });
 

@@ -15,7 +15,7 @@ function errorFor(body: unknown): { status: number; message: string; fields: str
   };
 }
 
-describe('POST /verifications validation (DESIGN §2)', () => {
+describe('POST /verifications validation (docs/architecture.md §2)', () => {
   it('accepts a minimal body and fills the defaults', () => {
     expect(startVerificationSchema.parse({ clientId: 'user-1' })).toEqual({
       clientId: 'user-1',
