@@ -21,6 +21,8 @@ export interface MultidocConfig {
   identityDocumentTypes: string[];
   /** Days personal data is kept (DynamoDB TTL) even without an erasure request. */
   retentionDays: number;
+  /** How long one call to iDenfy may take, in milliseconds (each of up to three attempts). */
+  idenfyTimeoutMs: number;
   /** iDenfy token lifetime (`expiryTime`) in seconds. */
   tokenExpirySeconds: number;
   /** `just-in-time` (default): the document session is created at the continue link; `upfront`: at start. */
@@ -62,6 +64,7 @@ export const DEFAULT_CONFIG: MultidocConfig = {
   identityDocumentTypes: ['PASSPORT', 'ID_CARD'],
   retentionDays: 90,
   tokenExpirySeconds: 3600,
+  idenfyTimeoutMs: 8000,
   documentSessionMode: 'just-in-time',
   documentSessionFaceCheck: false,
   webhookMaxBytes: 256 * 1024,
@@ -116,6 +119,10 @@ export function validateConfig(c: MultidocConfig): MultidocConfig {
     c.tokenExpirySeconds > 2_592_000
   )
     problems.push('tokenExpirySeconds must be 60..2592000 (iDenfy expiryTime)');
+  if (!Number.isInteger(c.idenfyTimeoutMs) || c.idenfyTimeoutMs < 100 || c.idenfyTimeoutMs > 9000)
+    problems.push(
+      'idenfyTimeoutMs must be a whole number 100..9000 (three attempts fit the token function’s 29 s)',
+    );
   if (!['just-in-time', 'upfront'].includes(c.documentSessionMode))
     problems.push('documentSessionMode must be just-in-time or upfront');
   if (typeof c.documentSessionFaceCheck !== 'boolean')

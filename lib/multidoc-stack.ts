@@ -159,6 +159,7 @@ export class MultidocStack extends Stack {
         ...policy,
         SECRET_ID: this.secret.secretArn,
         IDENFY_BASE_URL: config.idenfyBaseUrl,
+        IDENFY_TIMEOUT_MS: String(config.idenfyTimeoutMs),
         DEFAULT_SUCCESS_URL: config.defaultSuccessUrl,
         DEFAULT_ERROR_URL: config.defaultErrorUrl,
         DEFAULT_UNVERIFIED_URL: config.defaultUnverifiedUrl,
@@ -205,6 +206,7 @@ export class MultidocStack extends Stack {
         ...policy,
         SECRET_ID: this.secret.secretArn,
         IDENFY_BASE_URL: config.idenfyBaseUrl,
+        IDENFY_TIMEOUT_MS: String(config.idenfyTimeoutMs),
       },
     });
     this.functions = { token, webhook, comparator, sweeper };

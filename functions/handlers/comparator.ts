@@ -1,27 +1,20 @@
 /** Comparator Lambda: FIFO batch from the work queue, partial failures reported per message. */
 import { randomUUID } from 'node:crypto';
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { DynamoVerificationRepository } from '../adapters/dynamo-repository';
-import { EventBridgePublisher } from '../adapters/eventbridge-publisher';
 import { finaliseVerification } from '../app/finalise-verification';
-import { env } from '../shared/config';
+import { comparatorConfig } from '../shared/config';
 import { logger, safeErrorName } from '../shared/logger';
 import { recordDecision, recordProviderResultChanged } from '../shared/metrics';
 import { workMessageSchema } from '../shared/schemas';
-import { traced, withTracing } from '../shared/tracing';
+import { withTracing } from '../shared/tracing';
+import { publisher as eventPublisher, repository } from './composition';
 
-const repo = new DynamoVerificationRepository(traced(new DynamoDBClient({})), env.tableName());
-const publisher = new EventBridgePublisher(
-  traced(new EventBridgeClient({})),
-  env.eventBusName(),
-  env.eventSource(),
-);
-const policy = env.policy();
-const noticeDays = env.expiringNoticeDays();
-const retentionDays = env.retentionDays();
+// Wiring: read once at cold start (a bad variable fails here, naming it), shared by every batch.
+const config = comparatorConfig();
+const repo = repository(config);
+const publisher = eventPublisher(config);
+const { policy, retentionDays, expiringNoticeDays: noticeDays } = config;
 
 async function processRecord(record: SQSRecord): Promise<void> {
   const { verificationId } = workMessageSchema.parse(JSON.parse(record.body));

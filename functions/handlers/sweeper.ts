@@ -4,45 +4,20 @@
  * so a run is a pure function of the table, iDenfy's answers and that instant.
  */
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { Context } from 'aws-lambda';
-import { DynamoVerificationRepository } from '../adapters/dynamo-repository';
-import { EventBridgePublisher } from '../adapters/eventbridge-publisher';
-import { IdenfyClient } from '../adapters/idenfy-client';
-import { loadSecrets } from '../adapters/secrets';
 import { type SweepReport, sweep } from '../app/sweep';
-import { env } from '../shared/config';
+import { sweeperConfig } from '../shared/config';
 import { logger, safeErrorName } from '../shared/logger';
-import { recordDecision, recordIdenfyCall, recordProviderResultChanged } from '../shared/metrics';
-import { traced, withTracing } from '../shared/tracing';
+import { recordDecision, recordProviderResultChanged } from '../shared/metrics';
+import { withTracing } from '../shared/tracing';
+import { publisher as eventPublisher, idenfyClient, repository } from './composition';
 
-const repo = new DynamoVerificationRepository(traced(new DynamoDBClient({})), env.tableName());
-const publisher = new EventBridgePublisher(
-  traced(new EventBridgeClient({})),
-  env.eventBusName(),
-  env.eventSource(),
-);
-const policy = env.policy();
-
-/** Only a run that has a silent session or a pending erasure reads the secret. */
-let client: Promise<IdenfyClient> | undefined;
-function idenfy(): Promise<IdenfyClient> {
-  client ??= loadSecrets(env.secretId()).then(
-    (s) =>
-      new IdenfyClient({
-        baseUrl: env.idenfyBaseUrl(),
-        apiKey: s.apiKey,
-        apiSecret: s.apiSecret,
-        timeoutMs: env.idenfyTimeoutMs(),
-        onCall: recordIdenfyCall,
-      }),
-  );
-  client.catch(() => {
-    client = undefined;
-  });
-  return client;
-}
+// Wiring: read once at cold start (a bad variable fails here, naming it), shared by every run. Only a
+// run that has a silent session or a pending erasure reads the secret (idenfyClient is lazy).
+const config = sweeperConfig();
+const repo = repository(config);
+const publisher = eventPublisher(config);
+const idenfy = idenfyClient(config);
 
 /** The EventBridge scheduled event; `time` is when the run was due. */
 export interface SweepEvent {
@@ -57,16 +32,16 @@ async function handle(event: SweepEvent = {}, context?: Context): Promise<SweepR
     {
       repo,
       publisher,
-      policy,
+      policy: config.policy,
       now: () => now,
       runId: randomUUID(),
-      noticeDays: env.expiringNoticeDays(),
-      retentionDays: env.retentionDays(),
+      noticeDays: config.expiringNoticeDays,
+      retentionDays: config.retentionDays,
       onDecision: recordDecision,
       onProviderResultChanged: recordProviderResultChanged,
       idenfy: {
-        sessionStatus: async (scanRef) => (await idenfy()).sessionStatus(scanRef),
-        deleteSession: async (scanRef) => (await idenfy()).deleteSession(scanRef),
+        sessionStatus: async (scanRef) => (await idenfy()).client.sessionStatus(scanRef),
+        deleteSession: async (scanRef) => (await idenfy()).client.deleteSession(scanRef),
       },
     },
     {

@@ -1,15 +1,10 @@
 /**
- * Token Lambda: the client routes (start, status, list, review, erase), the browser's continue link
- * and health. Thin: parse, one use case, map.
+ * Token Lambda: the client routes (start, status, list, review, cancel, erase), the browser's continue
+ * link and health. Wiring first (configuration and adapters, once per container), then one small
+ * function per route: parse, one use case, answer.
  */
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { Context } from 'aws-lambda';
-import { DynamoVerificationRepository } from '../adapters/dynamo-repository';
-import { EventBridgePublisher } from '../adapters/eventbridge-publisher';
-import { IdenfyClient } from '../adapters/idenfy-client';
-import { loadSecrets } from '../adapters/secrets';
 import { cancelVerification } from '../app/cancel-verification';
 import { continueVerification } from '../app/continue-verification';
 import { eraseVerification } from '../app/erase-verification';
@@ -18,7 +13,7 @@ import { getVerificationView } from '../app/get-verification';
 import { listVerifications } from '../app/list-verifications';
 import { reviewVerification } from '../app/review-verification';
 import { startVerification, startView } from '../app/start-verification';
-import { env } from '../shared/config';
+import { tokenConfig } from '../shared/config';
 import {
   errorResult,
   type HttpEvent,
@@ -30,17 +25,16 @@ import {
   redirect,
 } from '../shared/http';
 import { logFailure, logger } from '../shared/logger';
-import { count, METRIC, recordDecision, recordIdenfyCall } from '../shared/metrics';
+import { count, METRIC, recordDecision } from '../shared/metrics';
 import { listQuerySchema, reviewSchema, startVerificationSchema } from '../shared/schemas';
-import { traced, withTracing } from '../shared/tracing';
+import { withTracing } from '../shared/tracing';
+import { publisher as eventPublisher, idenfyClient, repository } from './composition';
 
-const dynamo = traced(new DynamoDBClient({}));
-const repo = new DynamoVerificationRepository(dynamo, env.tableName());
-const publisher = new EventBridgePublisher(
-  traced(new EventBridgeClient({})),
-  env.eventBusName(),
-  env.eventSource(),
-);
+// Wiring: read once at cold start (a bad variable fails here, naming it), shared by every request.
+const config = tokenConfig();
+const repo = repository(config);
+const publisher = eventPublisher(config);
+const idenfy = idenfyClient(config);
 const MAX_BODY_BYTES = 16 * 1024;
 
 function jsonBody(event: HttpEvent): unknown {
@@ -57,125 +51,123 @@ function caller(event: HttpEvent): string | null {
   return typeof iam === 'string' ? iam : typeof sub === 'string' ? sub : null;
 }
 
-async function idenfyAndKeys() {
-  const secrets = await loadSecrets(env.secretId());
-  const idenfy = new IdenfyClient({
-    baseUrl: env.idenfyBaseUrl(),
-    apiKey: secrets.apiKey,
-    apiSecret: secrets.apiSecret,
-    timeoutMs: env.idenfyTimeoutMs(),
-    onCall: recordIdenfyCall,
-  });
-  return { idenfy, continueLinkKey: secrets.continueLinkKey };
-}
+const now = () => new Date();
+const verificationId = (event: HttpEvent) => event.pathParameters?.verificationId ?? '';
 
-async function route(event: HttpEvent): Promise<HttpResult> {
-  const id = event.pathParameters?.verificationId;
-  switch (event.routeKey) {
-    case 'GET /health':
-      return json(200, { status: 'ok' });
-    case 'POST /verifications': {
-      const request = startVerificationSchema.parse(jsonBody(event));
-      const { idenfy, continueLinkKey } = await idenfyAndKeys();
-      const { created, verification } = await startVerification(
-        request,
-        publicBaseUrl(event, env.publicBaseUrl()),
-        {
-          repo,
-          idenfy,
-          continueLinkKey,
-          now: () => new Date(),
-          newId: randomUUID,
-          defaults: {
-            ...env.defaultUrls(),
-            documentTypes: env.allowedDocumentTypes(),
-            identityDocumentTypes: env.identityDocumentTypes(),
-            documentFaceCheck: env.documentSessionFaceCheck(),
-          },
-          tokenExpirySeconds: env.tokenExpirySeconds(),
-          retentionDays: env.retentionDays(),
-          documentSessionMode: env.documentSessionMode(),
-          additionalSteps: env.additionalSteps(),
+// Routing: one function per route of the API.
+const routes: Record<string, (event: HttpEvent) => Promise<HttpResult>> = {
+  'GET /health': async () => json(200, { status: 'ok' }),
+
+  'POST /verifications': async (event) => {
+    const request = startVerificationSchema.parse(jsonBody(event));
+    const { client, keys } = await idenfy();
+    const { created, verification } = await startVerification(
+      request,
+      publicBaseUrl(event, config.publicBaseUrl),
+      {
+        repo,
+        idenfy: client,
+        continueLinkKey: keys.continueLinkKey,
+        now,
+        newId: randomUUID,
+        defaults: {
+          ...config.defaultUrls,
+          documentTypes: config.allowedDocumentTypes,
+          identityDocumentTypes: config.identityDocumentTypes,
+          documentFaceCheck: config.documentSessionFaceCheck,
         },
-      );
-      logger.info(created ? 'verification started' : 'pending verification returned', {
-        verificationId: verification.verificationId,
-      });
-      if (created) count(METRIC.verificationsStarted, { method: verification.method });
-      return json(created ? 201 : 200, startView(verification));
-    }
-    case 'GET /verifications': {
-      const query = listQuerySchema.parse(event.queryStringParameters ?? {});
-      return json(200, await listVerifications({ ...query, limit: Number(query.limit) }, repo));
-    }
-    case 'GET /verifications/{verificationId}':
-      return json(200, await getVerificationView(id ?? '', repo));
-    case 'POST /verifications/{verificationId}/review': {
-      const review = reviewSchema.parse(jsonBody(event));
-      const view = await reviewVerification(id ?? '', review, {
+        tokenExpirySeconds: config.tokenExpirySeconds,
+        retentionDays: config.retentionDays,
+        documentSessionMode: config.documentSessionMode,
+        additionalSteps: config.additionalSteps,
+      },
+    );
+    logger.info(created ? 'verification started' : 'pending verification returned', {
+      verificationId: verification.verificationId,
+    });
+    if (created) count(METRIC.verificationsStarted, { method: verification.method });
+    return json(created ? 201 : 200, startView(verification));
+  },
+
+  'GET /verifications': async (event) => {
+    const query = listQuerySchema.parse(event.queryStringParameters ?? {});
+    return json(200, await listVerifications({ ...query, limit: Number(query.limit) }, repo));
+  },
+
+  'GET /verifications/{verificationId}': async (event) =>
+    json(200, await getVerificationView(verificationId(event), repo)),
+
+  'POST /verifications/{verificationId}/review': async (event) => {
+    const review = reviewSchema.parse(jsonBody(event));
+    const view = await reviewVerification(verificationId(event), review, {
+      repo,
+      publisher,
+      now,
+      runId: randomUUID(),
+      noticeDays: config.expiringNoticeDays,
+      retentionDays: config.retentionDays,
+    });
+    logger.info('verification reviewed', { verificationId: verificationId(event), status: view.status });
+    count(METRIC.reviews, { decision: review.decision });
+    return json(200, view);
+  },
+
+  'POST /verifications/{verificationId}/cancel': async (event) => {
+    const view = await cancelVerification(verificationId(event), {
+      repo,
+      publisher,
+      policy: config.policy,
+      now,
+      runId: randomUUID(),
+      noticeDays: config.expiringNoticeDays,
+      onDecision: recordDecision,
+    });
+    logger.info('verification cancelled', { verificationId: verificationId(event) });
+    return json(200, view);
+  },
+
+  'DELETE /verifications/{verificationId}': async (event) => {
+    const { client } = await idenfy();
+    const answer = await eraseVerification(verificationId(event), caller(event), {
+      repo,
+      idenfy: client,
+      now,
+      retentionDays: config.retentionDays,
+    });
+    logger.info('verification erased', {
+      verificationId: verificationId(event),
+      pending: answer.erasure?.pending,
+    });
+    count(METRIC.erasures);
+    return json(202, answer);
+  },
+
+  'GET /verifications/{verificationId}/continue': async (event) => {
+    const { client, keys } = await idenfy();
+    const location = await continueVerification(
+      verificationId(event),
+      event.queryStringParameters?.t,
+      event.queryStringParameters?.outcome,
+      publicBaseUrl(event, config.publicBaseUrl),
+      {
         repo,
-        publisher,
-        now: () => new Date(),
-        runId: randomUUID(),
-        noticeDays: env.expiringNoticeDays(),
-        retentionDays: env.retentionDays(),
-      });
-      logger.info('verification reviewed', { verificationId: id, status: view.status });
-      count(METRIC.reviews, { decision: review.decision });
-      return json(200, view);
-    }
-    case 'POST /verifications/{verificationId}/cancel': {
-      const view = await cancelVerification(id ?? '', {
-        repo,
-        publisher,
-        policy: env.policy(),
-        now: () => new Date(),
-        runId: randomUUID(),
-        noticeDays: env.expiringNoticeDays(),
-        onDecision: recordDecision,
-      });
-      logger.info('verification cancelled', { verificationId: id });
-      return json(200, view);
-    }
-    case 'DELETE /verifications/{verificationId}': {
-      const { idenfy } = await idenfyAndKeys();
-      const answer = await eraseVerification(id ?? '', caller(event), {
-        repo,
-        idenfy,
-        now: () => new Date(),
-        retentionDays: env.retentionDays(),
-      });
-      logger.info('verification erased', { verificationId: id, pending: answer.erasure?.pending });
-      count(METRIC.erasures);
-      return json(202, answer);
-    }
-    case 'GET /verifications/{verificationId}/continue': {
-      const { idenfy, continueLinkKey } = await idenfyAndKeys();
-      const location = await continueVerification(
-        id ?? '',
-        event.queryStringParameters?.t,
-        event.queryStringParameters?.outcome,
-        publicBaseUrl(event, env.publicBaseUrl()),
-        {
-          repo,
-          idenfy,
-          continueLinkKey,
-          now: () => new Date(),
-          newId: randomUUID,
-          retentionDays: env.retentionDays(),
-          tokenExpirySeconds: env.tokenExpirySeconds(),
-        },
-      );
-      return redirect(location);
-    }
-    default:
-      throw new Failure('NOT_FOUND', `no route ${event.routeKey}`);
-  }
-}
+        idenfy: client,
+        continueLinkKey: keys.continueLinkKey,
+        now,
+        newId: randomUUID,
+        retentionDays: config.retentionDays,
+        tokenExpirySeconds: config.tokenExpirySeconds,
+      },
+    );
+    return redirect(location);
+  },
+};
 
 async function handle(event: HttpEvent, context?: Context): Promise<HttpResult> {
   if (context) logger.addContext(context);
   try {
+    const route = routes[event.routeKey];
+    if (!route) throw new Failure('NOT_FOUND', `no route ${event.routeKey}`);
     return await route(event);
   } catch (err) {
     const result = errorResult(err);

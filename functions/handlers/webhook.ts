@@ -1,22 +1,22 @@
 /** Webhook Lambda: iDenfy's results. Verify the HMAC over the raw bytes, record, queue, answer 2xx fast. */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
-import { DynamoVerificationRepository } from '../adapters/dynamo-repository';
-import { loadDocumentHashKey, loadSecrets } from '../adapters/secrets';
-import { SqsWorkQueue } from '../adapters/sqs-work-queue';
 import { Failure } from '../app/errors';
 import { recordWebhook } from '../app/record-webhook';
-import { env } from '../shared/config';
+import { webhookConfig } from '../shared/config';
 import { ANSWERS, errorResult, type HttpEvent, type HttpResult, header, json, rawBody } from '../shared/http';
 import { allowList } from '../shared/ip-allow-list';
 import { logFailure, logger } from '../shared/logger';
 import { count, METRIC } from '../shared/metrics';
-import { traced, withTracing } from '../shared/tracing';
+import { withTracing } from '../shared/tracing';
+import { documentHashKey as hashKey, secrets as idenfySecrets, repository, workQueue } from './composition';
 
-const repo = new DynamoVerificationRepository(traced(new DynamoDBClient({})), env.tableName());
-const queue = new SqsWorkQueue(traced(new SQSClient({})), env.queueUrl());
-const sourceAllowed = allowList(env.webhookAllowedIps());
+// Wiring: read once at cold start (a bad variable fails here, naming it), shared by every request.
+const config = webhookConfig();
+const repo = repository(config);
+const queue = workQueue(config);
+const secrets = idenfySecrets(config);
+const documentHashKey = hashKey(config);
+const sourceAllowed = allowList(config.webhookAllowedIps);
 
 async function handle(event: HttpEvent, context?: Context): Promise<HttpResult> {
   if (context) logger.addContext(context);
@@ -25,13 +25,10 @@ async function handle(event: HttpEvent, context?: Context): Promise<HttpResult> 
       throw new Failure('NOT_ALLOWED', 'source address is not on the webhook allow-list');
     }
     const body = rawBody(event);
-    if (body.length > env.webhookMaxBytes()) {
-      throw new Failure('TOO_LARGE', `(body): larger than ${env.webhookMaxBytes()} bytes`);
+    if (body.length > config.webhookMaxBytes) {
+      throw new Failure('TOO_LARGE', `(body): larger than ${config.webhookMaxBytes} bytes`);
     }
-    const [secrets, documentHashKey] = await Promise.all([
-      loadSecrets(env.secretId()),
-      loadDocumentHashKey(env.documentHashSecretId()),
-    ]);
+    const [keys, hashKeyValue] = await Promise.all([secrets(), documentHashKey()]);
     const answer = await recordWebhook(
       body,
       header(event, 'idenfy-signature'),
@@ -39,10 +36,10 @@ async function handle(event: HttpEvent, context?: Context): Promise<HttpResult> 
       {
         repo,
         queue,
-        signingKey: secrets.webhookSigningKey,
-        documentHashKey,
+        signingKey: keys.webhookSigningKey,
+        documentHashKey: hashKeyValue,
         now: () => new Date(),
-        retentionDays: env.retentionDays(),
+        retentionDays: config.retentionDays,
       },
     );
     logger.info('webhook', { ...answer });

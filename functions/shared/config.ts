@@ -1,72 +1,157 @@
-/** Function configuration from the environment the CDK stack (or local mode) sets. Read once per cold start. */
+/**
+ * Each function's configuration, read from the environment the stack sets (lib/config.ts holds every
+ * default: the stack writes every variable, and the runtime requires them). Read once, at cold start,
+ * by the composition root: a missing or malformed variable fails the cold start with every problem
+ * named, instead of failing each request.
+ */
 import type { DecisionPolicy } from '../domain/policy';
-import { DEFAULT_IDENTITY_DOCUMENT_TYPES } from '../domain/types';
 import { parsePolicy } from './policy-config';
 
-function required(name: string): string {
-  const v = process.env[name];
-  if (!v) throw new Error(`Missing environment variable ${name}`);
-  return v;
-}
+type Source = Record<string, string | undefined>;
 
-function integer(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`Environment variable ${name} must be a whole number`);
-  return n;
-}
+/** Collects every problem, then throws them together. */
+class Reader {
+  private readonly problems: string[] = [];
 
-function list(name: string, fallback: string[]): string[] {
-  const raw = process.env[name];
-  return raw
-    ? raw
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean)
-    : fallback;
-}
+  constructor(private readonly source: Source) {}
 
-export const env = {
-  tableName: () => required('TABLE_NAME'),
-  queueUrl: () => required('QUEUE_URL'),
-  eventBusName: () => required('EVENT_BUS_NAME'),
-  eventSource: () => process.env.EVENT_SOURCE || 'idenfy.multidoc',
-  secretId: () => required('SECRET_ID'),
-  idenfyBaseUrl: () => (process.env.IDENFY_BASE_URL || 'https://ivs.idenfy.com').replace(/\/+$/, ''),
-  idenfyTimeoutMs: () => integer('IDENFY_TIMEOUT_MS', 8000),
-  /** Overrides the URL derived from each request (custom domain; plain http locally). */
-  publicBaseUrl: () => process.env.PUBLIC_BASE_URL || undefined,
-  defaultUrls: () => ({
-    successUrl: process.env.DEFAULT_SUCCESS_URL || 'https://ui.idenfy.com/result?status=success',
-    errorUrl: process.env.DEFAULT_ERROR_URL || 'https://ui.idenfy.com/result?status=fail',
-    unverifiedUrl: process.env.DEFAULT_UNVERIFIED_URL || 'https://ui.idenfy.com/result?status=unverified',
-  }),
-  allowedDocumentTypes: () => list('ALLOWED_DOCUMENT_TYPES', ['RESIDENCE_PERMIT']),
-  identityDocumentTypes: () => list('IDENTITY_DOCUMENT_TYPES', [...DEFAULT_IDENTITY_DOCUMENT_TYPES]),
-  /** The secret holding our own key for document-number hashes (never iDenfy's keys). */
-  documentHashSecretId: () => required('DOCUMENT_HASH_SECRET_ID'),
-  retentionDays: () => integer('RETENTION_DAYS', 90),
-  tokenExpirySeconds: () => integer('TOKEN_EXPIRY_SECONDS', 3600),
-  /** `just-in-time` (default) creates the document session at the continue link; `upfront` at start. */
-  documentSessionMode: (): 'just-in-time' | 'upfront' =>
-    process.env.DOCUMENT_SESSION_MODE === 'upfront' ? 'upfront' : 'just-in-time',
-  /** The second session is an IDENTIFICATION session (selfie matched to the second document's portrait). */
-  documentSessionFaceCheck: () => process.env.DOCUMENT_SESSION_FACE_CHECK === 'true',
-  webhookMaxBytes: () => integer('WEBHOOK_MAX_BYTES', 256 * 1024),
-  /** Optional allow-list of iDenfy's source addresses (IPs or CIDRs, comma-separated; iDenfy's support gives them). */
-  webhookAllowedIps: () => list('WEBHOOK_ALLOWED_IPS', []),
-  policy: (): DecisionPolicy => parsePolicy(process.env.DECISION_POLICY),
-  /** Days before a verified second document's expiry to publish `Verification Document Expiring`. */
-  expiringNoticeDays: () => integer('EXPIRING_NOTICE_DAYS', 30),
-  /** iDenfy's additionalSteps object for ADDITIONAL_STEP sessions (JSON); the account default when unset. */
-  additionalSteps: (): Record<string, unknown> | undefined => {
-    const raw = process.env.ADDITIONAL_STEPS;
-    if (!raw) return undefined;
-    const value: unknown = JSON.parse(raw);
-    if (!value || typeof value !== 'object' || Array.isArray(value)) {
-      throw new Error('Environment variable ADDITIONAL_STEPS must be a JSON object');
+  text(name: string): string {
+    const v = this.source[name];
+    if (!v) this.problems.push(`${name} is required`);
+    return v ?? '';
+  }
+
+  optional(name: string): string | undefined {
+    return this.source[name] || undefined;
+  }
+
+  integer(name: string, min = 0): number {
+    const raw = this.text(name);
+    const n = Number(raw);
+    if (raw && (!Number.isInteger(n) || n < min))
+      this.problems.push(`${name} must be a whole number ≥ ${min}`);
+    return n;
+  }
+
+  list(name: string): string[] {
+    return this.text(name)
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+  }
+
+  oneOf<T extends string>(name: string, values: readonly T[]): T {
+    const v = this.text(name);
+    if (v && !values.includes(v as T)) this.problems.push(`${name} must be one of ${values.join(', ')}`);
+    return v as T;
+  }
+
+  boolean(name: string): boolean {
+    return this.oneOf(name, ['true', 'false'] as const) === 'true';
+  }
+
+  /** A value parsed by `parse`, which throws with a message when it is malformed. */
+  parsed<T>(name: string, parse: (raw: string | undefined) => T): T | undefined {
+    try {
+      return parse(this.source[name] || undefined);
+    } catch (err) {
+      this.problems.push(`${name}: ${err instanceof Error ? err.message : 'malformed'}`);
+      return undefined;
     }
-    return value as Record<string, unknown>;
-  },
-};
+  }
+
+  done<T>(config: T): T {
+    if (this.problems.length) throw new Error(`Configuration: ${this.problems.join('; ')}`);
+    return config;
+  }
+}
+
+function common(r: Reader) {
+  return {
+    tableName: r.text('TABLE_NAME'),
+    retentionDays: r.integer('RETENTION_DAYS', 1),
+    /** Days before a verified second document's expiry to publish `Verification Document Expiring`. */
+    expiringNoticeDays: r.integer('EXPIRING_NOTICE_DAYS', 1),
+  };
+}
+
+function events(r: Reader) {
+  return { eventBusName: r.text('EVENT_BUS_NAME'), eventSource: r.text('EVENT_SOURCE') };
+}
+
+function idenfy(r: Reader) {
+  return {
+    secretId: r.text('SECRET_ID'),
+    idenfyBaseUrl: r.text('IDENFY_BASE_URL').replace(/\/+$/, ''),
+    idenfyTimeoutMs: r.integer('IDENFY_TIMEOUT_MS', 1),
+  };
+}
+
+/** The decision policy: the default unless the deployment overrides it (a malformed one fails init). */
+function policy(r: Reader): DecisionPolicy {
+  return r.parsed('DECISION_POLICY', parsePolicy) as DecisionPolicy;
+}
+
+/** iDenfy's additionalSteps object for ADDITIONAL_STEP sessions (JSON); the account default when unset. */
+function additionalSteps(raw: string | undefined): Record<string, unknown> | undefined {
+  if (!raw) return undefined;
+  const value: unknown = JSON.parse(raw);
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error('must be a JSON object');
+  return value as Record<string, unknown>;
+}
+
+export function tokenConfig(source: Source = process.env) {
+  const r = new Reader(source);
+  return r.done({
+    ...common(r),
+    ...events(r),
+    ...idenfy(r),
+    policy: policy(r),
+    /** Overrides the URL derived from each request (custom domain; plain http locally). */
+    publicBaseUrl: r.optional('PUBLIC_BASE_URL'),
+    defaultUrls: {
+      successUrl: r.text('DEFAULT_SUCCESS_URL'),
+      errorUrl: r.text('DEFAULT_ERROR_URL'),
+      unverifiedUrl: r.text('DEFAULT_UNVERIFIED_URL'),
+    },
+    allowedDocumentTypes: r.list('ALLOWED_DOCUMENT_TYPES'),
+    identityDocumentTypes: r.list('IDENTITY_DOCUMENT_TYPES'),
+    tokenExpirySeconds: r.integer('TOKEN_EXPIRY_SECONDS', 60),
+    /** `just-in-time` creates the document session at the continue link; `upfront` at start. */
+    documentSessionMode: r.oneOf('DOCUMENT_SESSION_MODE', ['just-in-time', 'upfront'] as const),
+    /** The second session is an IDENTIFICATION session (selfie matched to the second document's portrait). */
+    documentSessionFaceCheck: r.boolean('DOCUMENT_SESSION_FACE_CHECK'),
+    additionalSteps: r.parsed('ADDITIONAL_STEPS', additionalSteps),
+  });
+}
+
+export function webhookConfig(source: Source = process.env) {
+  const r = new Reader(source);
+  return r.done({
+    ...common(r),
+    secretId: r.text('SECRET_ID'),
+    /** The secret holding our own key for document-number hashes (never iDenfy's keys). */
+    documentHashSecretId: r.text('DOCUMENT_HASH_SECRET_ID'),
+    queueUrl: r.text('QUEUE_URL'),
+    webhookMaxBytes: r.integer('WEBHOOK_MAX_BYTES', 1),
+    /** iDenfy's source addresses (IPs or CIDRs, comma-separated; iDenfy's support gives them); none = any. */
+    webhookAllowedIps: (r.optional('WEBHOOK_ALLOWED_IPS') ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  });
+}
+
+export function comparatorConfig(source: Source = process.env) {
+  const r = new Reader(source);
+  return r.done({ ...common(r), ...events(r), policy: policy(r) });
+}
+
+export function sweeperConfig(source: Source = process.env) {
+  const r = new Reader(source);
+  return r.done({ ...common(r), ...events(r), ...idenfy(r), policy: policy(r) });
+}
+
+export type TokenConfig = ReturnType<typeof tokenConfig>;
+export type WebhookConfig = ReturnType<typeof webhookConfig>;
+export type SweeperConfig = ReturnType<typeof sweeperConfig>;

@@ -11,7 +11,7 @@ import { DEFAULT_POLICY } from '../../functions/domain/policy';
 import { signBody } from '../../functions/shared/signature';
 import type { SimSession } from '../../local/simulator/simulator';
 import { buildWebhook } from '../../local/simulator/webhook-payload';
-import { InMemoryRepository, nullPublisher, nullQueue } from './in-memory';
+import { FakePublisher, FakeQueue, InMemoryRepository } from '../../test/support/in-memory';
 
 export interface WarmCpuRow {
   what: string;
@@ -56,7 +56,6 @@ function cpuMicros(work: () => void | Promise<void>): Promise<number> {
 
 export async function measureWarmCpu(n: number): Promise<WarmCpuRow[]> {
   const repo = new InMemoryRepository();
-  const port = repo.asPort();
   const bodies: { body: string; signature: string }[] = [];
   const now = new Date().toISOString();
   for (let i = 0; i < n; i++) {
@@ -95,8 +94,8 @@ export async function measureWarmCpu(n: number): Promise<WarmCpuRow[]> {
     }
   }
   const deps = {
-    repo: port,
-    queue: nullQueue,
+    repo,
+    queue: new FakeQueue(),
     signingKey: KEY,
     documentHashKey: 'bench-document-hash-key-of-32-characters',
     now: () => new Date(),
@@ -108,8 +107,8 @@ export async function measureWarmCpu(n: number): Promise<WarmCpuRow[]> {
     }
   });
   const finaliseDeps = {
-    repo: port,
-    publisher: nullPublisher,
+    repo,
+    publisher: new FakePublisher(),
     policy: DEFAULT_POLICY,
     now: () => new Date(),
     runId: 'bench',

@@ -29,8 +29,7 @@ beforeAll(async () => {
   const url = await proxy.start();
   process.env.AWS_ENDPOINT_URL_SQS = url;
   process.env.AWS_ENDPOINT_URL_EVENTBRIDGE = url;
-  process.env.IDENFY_TIMEOUT_MS = '700';
-  system = await startTestSystem('races');
+  system = await startTestSystem('races', { context: { idenfyTimeoutMs: 700 } });
 });
 
 afterAll(async () => {
@@ -38,7 +37,6 @@ afterAll(async () => {
   await proxy?.stop();
   delete process.env.AWS_ENDPOINT_URL_SQS;
   delete process.env.AWS_ENDPOINT_URL_EVENTBRIDGE;
-  delete process.env.IDENFY_TIMEOUT_MS;
 });
 
 const person = { docFirstName: 'EVA', docLastName: 'LUND', docDob: '1991-04-05' };

@@ -1,0 +1,359 @@
+/**
+ * The use cases on in-memory adapters (test/support/in-memory.ts): every branch in milliseconds, races
+ * as exact interleavings (another request run between a read and a write), effects counted.
+ */
+import { cancelVerification } from '../../functions/app/cancel-verification';
+import { continueVerification } from '../../functions/app/continue-verification';
+import { eraseVerification } from '../../functions/app/erase-verification';
+import { Failure, IdenfyError } from '../../functions/app/errors';
+import { finaliseVerification } from '../../functions/app/finalise-verification';
+import type { Verification } from '../../functions/app/model';
+import { OutboxBusy } from '../../functions/app/model';
+import { recordWebhook } from '../../functions/app/record-webhook';
+import { reviewVerification } from '../../functions/app/review-verification';
+import { startVerification } from '../../functions/app/start-verification';
+import { sweepOne } from '../../functions/app/sweep';
+import { DEFAULT_POLICY } from '../../functions/domain/policy';
+import { signBody } from '../../functions/shared/signature';
+import { FakeClock, FakeIdenfy, FakePublisher, FakeQueue, InMemoryRepository } from '../support/in-memory';
+
+const T0 = Date.parse('2026-06-01T12:00:00Z');
+const KEY = 'continue-link-key-of-at-least-32-chars';
+const SIGNING = 'webhook-signing-key';
+const HASH_KEY = 'document-hash-key-of-32-characters!!';
+
+function world(stepMs = 0) {
+  const repo = new InMemoryRepository();
+  const idenfy = new FakeIdenfy();
+  const publisher = new FakePublisher();
+  const queue = new FakeQueue();
+  const clock = new FakeClock(T0, stepMs);
+  let ids = 0;
+  const common = { repo, now: clock.now, retentionDays: 90 };
+  const finalise = { ...common, publisher, policy: DEFAULT_POLICY, runId: 'run-1', noticeDays: 30 };
+  return {
+    repo,
+    idenfy,
+    publisher,
+    queue,
+    clock,
+    start: (clientId: string) =>
+      startVerification({ clientId, method: 'TWO_SESSIONS' }, 'https://api.test', {
+        ...common,
+        idenfy,
+        continueLinkKey: KEY,
+        newId: () => `id-${++ids}`,
+        defaults: {
+          successUrl: 'https://app.test/ok',
+          errorUrl: 'https://app.test/error',
+          unverifiedUrl: 'https://app.test/unverified',
+          documentTypes: ['RESIDENCE_PERMIT'],
+          identityDocumentTypes: ['PASSPORT', 'ID_CARD'],
+        },
+        tokenExpirySeconds: 3600,
+        documentSessionMode: 'just-in-time',
+      }),
+    follow: (link: string) => {
+      const u = new URL(link);
+      const id = decodeURIComponent(u.pathname.split('/')[2] ?? '');
+      return continueVerification(
+        id,
+        u.searchParams.get('t') ?? undefined,
+        u.searchParams.get('outcome') ?? undefined,
+        'https://api.test',
+        { ...common, idenfy, continueLinkKey: KEY, tokenExpirySeconds: 3600, newId: () => `claim-${++ids}` },
+      );
+    },
+    webhook: (
+      scanRef: string,
+      verificationId: string,
+      overall = 'APPROVED',
+      data: Record<string, unknown> = {},
+    ) => {
+      const body = JSON.stringify({
+        scanRef,
+        externalRef: verificationId,
+        final: true,
+        status: { overall, fraudTags: overall === 'SUSPECTED' ? ['DEV_TOOLS_OPENED'] : [], mismatchTags: [] },
+        data: {
+          docFirstName: 'EVA',
+          docLastName: 'LUND',
+          docDob: '1990-01-01',
+          docExpiry: '2030-01-01',
+          docType: scanRef.endsWith('-doc') || scanRef === 'scan-2' ? 'RESIDENCE_PERMIT' : 'PASSPORT',
+          docNumber: `${scanRef}-number`,
+          ...data,
+        },
+      });
+      return recordWebhook(Buffer.from(body), signBody(body, SIGNING), 'IDENTIFICATION_AUTO_FINISHED', {
+        ...common,
+        queue,
+        signingKey: SIGNING,
+        documentHashKey: HASH_KEY,
+      });
+    },
+    finalise: (id: string, runId = 'run-1') => finaliseVerification(id, { ...finalise, runId }),
+    review: (id: string, note: string) =>
+      reviewVerification(id, { decision: 'APPROVE', reviewer: 'alice', note }, { ...finalise }),
+    erase: (id: string) => eraseVerification(id, 'client', { ...common, idenfy }),
+    cancel: (id: string) => cancelVerification(id, finalise),
+    sweep: (id: string) => sweepOne(id, { ...finalise, idenfy }),
+  };
+}
+
+/** Start, the identity step, continue: both sessions exist, no result recorded. */
+async function bothSessions(w: ReturnType<typeof world>, clientId = 'c1') {
+  const { verification } = await w.start(clientId);
+  const v = (await w.repo.get(verification.verificationId)) as Verification;
+  const link = v.identity.redirectUrl && (await linkOf(w, v.verificationId));
+  await w.follow(link);
+  return (await w.repo.get(v.verificationId)) as Verification;
+}
+
+/** The success continue link iDenfy was given for the identity session. */
+async function linkOf(w: ReturnType<typeof world>, _id: string, outcome = 'success') {
+  const request = w.idenfy.tokens.find((t) => t.successUrl.includes('/continue'));
+  const url =
+    outcome === 'success'
+      ? request?.successUrl
+      : outcome === 'error'
+        ? request?.errorUrl
+        : request?.unverifiedUrl;
+  if (!url) throw new Error('no continue link');
+  return url;
+}
+
+/** Both results recorded and decided: VERIFIED unless data says otherwise. */
+async function decided(w: ReturnType<typeof world>, documentOverall = 'APPROVED') {
+  const v = await bothSessions(w);
+  await w.webhook(v.identity.scanRef, v.verificationId);
+  await w.webhook(v.document?.scanRef ?? '', v.verificationId, documentOverall);
+  expect(await w.finalise(v.verificationId)).toBe('decided');
+  return (await w.repo.get(v.verificationId)) as Verification;
+}
+
+describe('start: claim before you call', () => {
+  it('ten starts at once for one client: one token, one verification, every caller told it', async () => {
+    const w = world();
+    w.idenfy.delayMs = 30;
+    const answers = await Promise.all(Array.from({ length: 10 }, () => w.start('c1')));
+    expect(w.idenfy.tokens).toHaveLength(1);
+    expect(answers.filter((a) => a.created)).toHaveLength(1);
+    expect(new Set(answers.map((a) => a.verification.verificationId)).size).toBe(1);
+  });
+
+  it('an iDenfy failure gives the claim up: nothing stored, the next start mints at once', async () => {
+    const w = world();
+    w.idenfy.failures.push(new IdenfyError('PROVIDER_REFUSED', 'BAD_VALUE', 'refused'));
+    await expect(w.start('c1')).rejects.toMatchObject({ kind: 'PROVIDER_REFUSED' });
+    expect(await w.repo.pendingForClient('c1')).toBeUndefined();
+    expect((await w.start('c1')).created).toBe(true);
+    expect(w.idenfy.tokens).toHaveLength(1);
+  });
+
+  it('a crashed caller’s claim blocks others until its lease lapses, then is taken over', async () => {
+    const w = world(1_000); // every clock read moves a second: the 5 s wait ends quickly
+    await w.repo.claimStart('c1', { id: 'dead', until: T0 + 30_000 }, undefined, new Date(T0));
+    await expect(w.start('c1')).rejects.toMatchObject({ kind: 'BUSY', extra: { retryAfterSeconds: 1 } });
+    expect(w.idenfy.tokens).toHaveLength(0);
+    w.clock.advance(30_000);
+    expect((await w.start('c1')).created).toBe(true);
+  });
+
+  it('a verification no longer pending frees the slot; a pending one is handed back', async () => {
+    const w = world();
+    const first = await w.start('c1');
+    expect((await w.start('c1')).verification.verificationId).toBe(first.verification.verificationId);
+    await w.cancel(first.verification.verificationId);
+    const second = await w.start('c1');
+    expect(second.created).toBe(true);
+    expect(second.verification.verificationId).not.toBe(first.verification.verificationId);
+    expect(w.idenfy.tokens).toHaveLength(2);
+  });
+});
+
+describe('continue: one document session, signed outcomes', () => {
+  it('the link followed ten times at once: one document token, one session for all', async () => {
+    const w = world();
+    const { verification } = await w.start('c1');
+    w.idenfy.delayMs = 30;
+    const link = await linkOf(w, verification.verificationId);
+    const locations = await Promise.all(Array.from({ length: 10 }, () => w.follow(link)));
+    expect(w.idenfy.tokens.map((t) => t.tokenType)).toEqual(['IDENTIFICATION', 'DOCUMENT']);
+    expect(new Set(locations).size).toBe(1);
+  });
+
+  it('the error link goes to the error URL and mints nothing; edited to success it is refused', async () => {
+    const w = world();
+    const { verification } = await w.start('c1');
+    const error = await linkOf(w, verification.verificationId, 'error');
+    expect(await w.follow(error)).toBe('https://app.test/error');
+    await expect(w.follow(error.replace('outcome=error', 'outcome=success'))).rejects.toMatchObject({
+      kind: 'INVALID_LINK',
+    });
+    expect(w.idenfy.tokens).toHaveLength(1);
+  });
+
+  it('a failed document token gives the claim up; the next follow mints', async () => {
+    const w = world();
+    const { verification } = await w.start('c1');
+    const link = await linkOf(w, verification.verificationId);
+    w.idenfy.failures.push(new IdenfyError('PROVIDER_UNAVAILABLE', 'TOO_MANY_REQUESTS', 'slow down', 7));
+    await expect(w.follow(link)).rejects.toMatchObject({ kind: 'PROVIDER_UNAVAILABLE' });
+    expect(await w.follow(link)).toMatch(/authToken=token-2/);
+  });
+
+  it('a cancelled verification never gets a document session', async () => {
+    const w = world();
+    const { verification } = await w.start('c1');
+    await w.cancel(verification.verificationId);
+    expect(await w.follow(await linkOf(w, verification.verificationId))).toBe('https://app.test/unverified');
+    expect(w.idenfy.tokens).toHaveLength(1);
+  });
+});
+
+describe('finalise: version checks and the outbox', () => {
+  it('another run decides between our read and our write: ours reads again and publishes nothing twice', async () => {
+    const w = world();
+    const v = await bothSessions(w);
+    await w.webhook(v.identity.scanRef, v.verificationId);
+    await w.webhook(v.document?.scanRef ?? '', v.verificationId);
+    w.repo.pause('saveDecision:before', async () => {
+      expect(await w.finalise(v.verificationId, 'run-2')).toBe('decided');
+    });
+    expect(await w.finalise(v.verificationId)).toBe('already-final');
+    expect(w.publisher.published.map((e) => e.eventId)).toEqual([`${v.verificationId}#1`]);
+  });
+
+  it('a failed publish leaves the event in the outbox; the retry publishes it, once', async () => {
+    const w = world();
+    const v = await bothSessions(w);
+    await w.webhook(v.identity.scanRef, v.verificationId);
+    await w.webhook(v.document?.scanRef ?? '', v.verificationId);
+    w.publisher.failNext = 1;
+    await expect(w.finalise(v.verificationId)).rejects.toThrow('PutEvents failed');
+    expect((await w.repo.get(v.verificationId))?.status).toBe('VERIFIED');
+    expect(await w.finalise(v.verificationId)).toBe('republished');
+    expect(await w.finalise(v.verificationId)).toBe('already-final');
+    expect(w.publisher.published).toHaveLength(1);
+  });
+
+  it('another run holds the publish claim: busy (the message is retried), nothing published twice', async () => {
+    const w = world();
+    const v = await bothSessions(w);
+    await w.webhook(v.identity.scanRef, v.verificationId);
+    await w.webhook(v.document?.scanRef ?? '', v.verificationId);
+    w.publisher.failNext = 1;
+    await expect(w.finalise(v.verificationId, 'run-1')).rejects.toThrow();
+    // run-1's claim was released on failure; another run claims and dies before publishing.
+    expect(await w.repo.claimOutbox(v.verificationId, 1, 'run-3', new Date(T0), 60_000)).toBe(true);
+    await expect(w.finalise(v.verificationId, 'run-2')).rejects.toBeInstanceOf(OutboxBusy);
+    w.clock.advance(61_000);
+    expect(await w.finalise(v.verificationId, 'run-2')).toBe('republished');
+    expect(w.publisher.published).toHaveLength(1);
+  });
+
+  it('waits for both final results; a denial decides at once', async () => {
+    const w = world();
+    const v = await bothSessions(w);
+    await w.webhook(v.identity.scanRef, v.verificationId);
+    expect(await w.finalise(v.verificationId)).toBe('waiting');
+    await w.webhook(v.document?.scanRef ?? '', v.verificationId, 'DENIED');
+    expect(await w.finalise(v.verificationId)).toBe('decided');
+    expect((await w.repo.get(v.verificationId))?.reasons).toEqual(['DOCUMENT_SESSION_DENIED']);
+  });
+
+  it('a contradicting final result is told once per change and never moves the status', async () => {
+    const w = world();
+    const v = await decided(w);
+    await w.webhook(v.identity.scanRef, v.verificationId, 'DENIED');
+    expect(await w.finalise(v.verificationId)).toBe('provider-result-changed');
+    expect(await w.finalise(v.verificationId)).toBe('already-final');
+    const after = await w.repo.get(v.verificationId);
+    expect([
+      after?.status,
+      after?.providerResultChanged?.map((c) => `${c.previousOverall}→${c.overall}`),
+    ]).toEqual(['VERIFIED', ['APPROVED→DENIED']]);
+    expect(w.publisher.published.map((e) => e.detailType)).toEqual([
+      'Verification Finalized',
+      'Verification Provider Result Changed',
+    ]);
+  });
+});
+
+describe('erasure wins every interleaving', () => {
+  it('a review lands between the erasure’s read and its write: the erasure reads again, the note goes', async () => {
+    const w = world();
+    const v = await decided(w, 'SUSPECTED');
+    w.repo.pause('erase:after-read', async () => {
+      await w.review(v.verificationId, 'EVA LUND, passport 123 seen in person');
+    });
+    await w.erase(v.verificationId);
+    const text = w.repo.textOf(v.verificationId);
+    expect(text).not.toMatch(/EVA|LUND|passport 123/);
+    const after = await w.repo.snapshot(v.verificationId);
+    // The review did happen (so the erasure's first write was refused and it read again).
+    expect([after?.verification.status, after?.audit.map((a) => [a.action, a.note ?? null])]).toEqual([
+      'VERIFIED',
+      [
+        ['REVIEWED', null],
+        ['ERASURE_REQUESTED', null],
+      ],
+    ]);
+  });
+
+  it('an erasure lands before a review’s write: the review is refused', async () => {
+    const w = world();
+    const v = await decided(w, 'SUSPECTED');
+    w.repo.pause('saveReview:before', async () => {
+      await w.erase(v.verificationId);
+    });
+    await expect(w.review(v.verificationId, 'EVA LUND')).rejects.toMatchObject({ kind: 'INVALID_STATE' });
+    expect(w.repo.textOf(v.verificationId)).not.toMatch(/EVA|LUND/);
+  });
+
+  it('a late webhook after the erasure is refused by the tombstone', async () => {
+    const w = world();
+    const v = await decided(w);
+    await w.erase(v.verificationId);
+    const late = await w.webhook(v.identity.scanRef, v.verificationId, 'DENIED', { docFirstName: 'MARKER' });
+    expect(late).toEqual({ status: 'ignored' });
+    expect(w.repo.textOf(v.verificationId)).not.toContain('MARKER');
+  });
+
+  it('a PENDING verification cannot be erased; an unknown one is not found', async () => {
+    const w = world();
+    const { verification } = await w.start('c1');
+    await expect(w.erase(verification.verificationId)).rejects.toMatchObject({ kind: 'INVALID_STATE' });
+    await expect(w.erase('nope')).rejects.toBeInstanceOf(Failure);
+  });
+});
+
+describe('cancel', () => {
+  it('a decision between the cancel’s read and its write wins whole: the cancel is refused, one event', async () => {
+    const w = world();
+    const v = await bothSessions(w);
+    await w.webhook(v.identity.scanRef, v.verificationId);
+    await w.webhook(v.document?.scanRef ?? '', v.verificationId);
+    w.repo.pause('saveDecision:before', async () => {
+      w.repo.pause('saveDecision:before', async () => {}); // the nested decision's own write goes through
+      expect(await w.finalise(v.verificationId, 'run-2')).toBe('decided');
+    });
+    await expect(w.cancel(v.verificationId)).rejects.toMatchObject({ kind: 'INVALID_STATE' });
+    expect(w.publisher.published.map((e) => e.detail.status)).toEqual(['VERIFIED']);
+  });
+});
+
+describe('sweep', () => {
+  it('abandonment: asks iDenfy once per silent session, then expires with the step named', async () => {
+    const w = world();
+    const v = await bothSessions(w);
+    await w.webhook(v.identity.scanRef, v.verificationId);
+    w.clock.advance(3 * 3600_000);
+    expect(await w.sweep(v.verificationId)).toBe('expired');
+    expect((await w.repo.get(v.verificationId))?.reasons).toEqual(['DOCUMENT_SESSION_EXPIRED']);
+    expect(w.idenfy.statusCalls).toEqual([v.document?.scanRef]);
+    expect(await w.sweep(v.verificationId)).not.toBe('expired');
+    expect(w.idenfy.statusCalls).toHaveLength(1);
+  });
+});
