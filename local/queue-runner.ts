@@ -5,6 +5,7 @@
  */
 import {
   DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
   type Message,
   ReceiveMessageCommand,
   type SQSClient,
@@ -31,6 +32,8 @@ export class QueueRunner {
   private loops: Promise<void>[] = [];
   /** Invocations so far, and how many records failed: for tests and the console. */
   readonly stats = { invocations: 0, records: 0, failures: 0 };
+  /** Batches received and not yet finished (invoked and deleted or failed back). */
+  private active = 0;
 
   constructor(
     private readonly sqs: SQSClient,
@@ -71,6 +74,25 @@ export class QueueRunner {
     );
     const messages = out.Messages ?? [];
     if (messages.length === 0) return 0;
+    this.active += 1;
+    try {
+      await this.handle(messages);
+    } finally {
+      this.active -= 1;
+    }
+    return messages.length;
+  }
+
+  /**
+   * Nothing left to do: no batch in hand, and the queue holds no message, visible or in flight. A test
+   * waits for this (twice in a row) to prove that nothing more will happen, instead of sleeping.
+   */
+  async drained(): Promise<boolean> {
+    if (this.active > 0) return false;
+    return queueEmpty(this.sqs, this.opts.queueUrl);
+  }
+
+  private async handle(messages: Message[]): Promise<void> {
     const event: SQSEvent = { Records: messages.map((m) => toRecord(m, this.opts.queueArn)) };
     this.stats.invocations += 1;
     this.stats.records += messages.length;
@@ -97,7 +119,6 @@ export class QueueRunner {
         }),
       );
     }
-    return messages.length;
   }
 }
 
@@ -122,4 +143,19 @@ export function toRecord(m: Message, queueArn: string): SQSRecord {
     eventSourceARN: queueArn,
     awsRegion: queueArn.split(':')[3] ?? 'us-east-1',
   };
+}
+
+/** No message in the queue, visible or in flight (delayed ones count too). */
+export async function queueEmpty(sqs: SQSClient, queueUrl: string): Promise<boolean> {
+  const out = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: [
+        'ApproximateNumberOfMessages',
+        'ApproximateNumberOfMessagesNotVisible',
+        'ApproximateNumberOfMessagesDelayed',
+      ],
+    }),
+  );
+  return Object.values(out.Attributes ?? {}).every((v) => Number(v) === 0);
 }

@@ -4,9 +4,11 @@ import {
   CreateQueueCommand,
   DeleteMessageBatchCommand,
   GetQueueAttributesCommand,
+  type Message,
   ReceiveMessageCommand,
 } from '@aws-sdk/client-sqs';
 import type { AwsClients } from './provision';
+import { queueEmpty } from './queue-runner';
 
 export interface EventEnvelope {
   id: string;
@@ -21,6 +23,7 @@ export class EventSubscriber {
   private running = false;
   private loop?: Promise<void>;
   readonly events: EventEnvelope[] = [];
+  private active = 0;
 
   private constructor(
     private readonly aws: AwsClients,
@@ -76,18 +79,31 @@ export class EventSubscriber {
       new ReceiveMessageCommand({ QueueUrl: this.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
     );
     const messages = out.Messages ?? [];
-    for (const m of messages) {
-      const envelope = JSON.parse(m.Body ?? '{}') as EventEnvelope;
-      this.events.push(envelope);
-      this.onEvent(envelope);
-    }
-    if (messages.length > 0) {
+    if (messages.length === 0) return;
+    this.active += 1;
+    try {
+      this.take(messages);
       await this.aws.sqs.send(
         new DeleteMessageBatchCommand({
           QueueUrl: this.queueUrl,
           Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
         }),
       );
+    } finally {
+      this.active -= 1;
+    }
+  }
+
+  /** Every event delivered to the subscriber's queue has been taken. */
+  async drained(): Promise<boolean> {
+    return this.active === 0 && (await queueEmpty(this.aws.sqs, this.queueUrl));
+  }
+
+  private take(messages: Message[]): void {
+    for (const m of messages) {
+      const envelope = JSON.parse(m.Body ?? '{}') as EventEnvelope;
+      this.events.push(envelope);
+      this.onEvent(envelope);
     }
   }
 }

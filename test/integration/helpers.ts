@@ -198,3 +198,22 @@ export async function twoStepJourney(
   };
   return { verificationId, event, view, identitySession, documentSession };
 }
+
+/**
+ * Waits until the system is quiet: no work in any queue (visible or in flight), no batch in hand, every
+ * published event taken by the subscriber; twice in a row, 200 ms apart. What a test uses to show that
+ * nothing more happens (a second event, a second decision), instead of sleeping and hoping.
+ */
+export async function settled(system: LocalSystem): Promise<void> {
+  const quiet = async () =>
+    (await Promise.all([...system.runners.map((r) => r.drained()), system.subscriber.drained()])).every(
+      Boolean,
+    );
+  let inARow = 0;
+  await waitFor(async () => {
+    inARow = (await quiet()) ? inARow + 1 : 0;
+    if (inARow >= 2) return true;
+    await sleep(200);
+    return undefined;
+  }, 'the system to settle');
+}

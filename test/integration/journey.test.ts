@@ -8,9 +8,9 @@ import {
   eventsFor,
   http,
   postWebhook,
+  settled,
   simComplete,
   simSessions,
-  sleep,
   startTestSystem,
   startVerification,
   waitFor,
@@ -133,7 +133,7 @@ describe('two-session journey', () => {
     const viewText = JSON.stringify(view);
     expect(viewText).not.toMatch(/RP1234567|ID7654321|FRONT\.png|authToken/);
 
-    await sleep(1500);
+    await settled(system);
     expect(eventsFor(system, verificationId)).toHaveLength(1);
   });
 
@@ -182,7 +182,7 @@ describe('two-session journey', () => {
     const interim = await postWebhook(system, { ...base, final: false, status: { overall: 'DENIED' } });
     expect(interim.status).toBe(200);
     expect(interim.body.status).toBe('recorded');
-    await sleep(1500);
+    await settled(system);
     expect((await statusOf(verificationId)).status).toBe('PENDING');
     expect((await statusOf(verificationId)).sessions.identity).toMatchObject({
       overall: 'DENIED',
@@ -220,7 +220,7 @@ describe('two-session journey', () => {
     const reformatted = JSON.stringify(sent, null, 2);
     const resigned = await postWebhook(system, undefined, { raw: reformatted });
     expect(resigned.body.status).toBe('duplicate');
-    await sleep(1500);
+    await settled(system);
     expect(eventsFor(system, verificationId)).toHaveLength(1);
   });
 

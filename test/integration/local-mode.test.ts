@@ -20,6 +20,7 @@ import { redrive } from '../../scripts/redrive-dlq';
 import {
   continueToDocument,
   http,
+  settled,
   simComplete,
   startTestSystem,
   startVerification,
@@ -144,7 +145,7 @@ describe('served from the template, as Lambda and SQS would', () => {
       await sqs.send(new DeleteMessageCommand({ QueueUrl: workUrl, ReceiptHandle: m.ReceiptHandle }));
     }
     for (const r of system.runners) r.start();
-    await new Promise((r) => setTimeout(r, 1500));
+    await settled(system);
     expect((await http('GET', `${system.apiUrl}/verifications/${verificationId}`)).body.status).toBe(
       'PENDING',
     );

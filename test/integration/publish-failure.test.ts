@@ -8,8 +8,8 @@ import {
   continueToDocument,
   eventsFor,
   http,
+  settled,
   simComplete,
-  sleep,
   startTestSystem,
   startVerification,
   waitForEvents,
@@ -53,7 +53,7 @@ it('publishes exactly one event when PutEvents reports FailedEntryCount > 0 once
   expect(proxy.calls.get('AWSEvents.PutEvents')).toBe(2);
   expect(system.runners[0]?.stats.failures).toBeGreaterThanOrEqual(1);
 
-  await sleep(2500);
+  await settled(system);
   expect(eventsFor(system, verificationId)).toHaveLength(1);
   expect(proxy.calls.get('AWSEvents.PutEvents')).toBe(2);
 });

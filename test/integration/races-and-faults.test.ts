@@ -11,9 +11,9 @@ import {
   eventsFor,
   http,
   postWebhook,
+  settled,
   simComplete,
   simSessions,
-  sleep,
   startTestSystem,
   startVerification,
   waitForEvents,
@@ -82,7 +82,7 @@ function workRecord(verificationId: string, messageId: string, receiveCount = 1)
 
 async function oneEvent(verificationId: string) {
   const [event] = await waitForEvents(system, verificationId, `the event of ${verificationId}`);
-  await sleep(2000);
+  await settled(system);
   expect(eventsFor(system, verificationId)).toHaveLength(1);
   return event;
 }
@@ -104,7 +104,7 @@ describe('at-least-once inputs', () => {
     const { verificationId, identity, document } = await bothSessions('race-out-of-order');
     await postWebhook(system, result(document.scanRef, verificationId, true, 'APPROVED', 'RESIDENCE_PERMIT'));
     await postWebhook(system, result(identity.scanRef, verificationId, false, 'SUSPECTED', 'ID_CARD'));
-    await sleep(1500);
+    await settled(system);
     expect((await http('GET', `${system.apiUrl}/verifications/${verificationId}`)).body.status).toBe(
       'PENDING',
     );
@@ -123,7 +123,7 @@ describe('at-least-once inputs', () => {
     const replay = await postWebhook(system, interim);
     expect(replay.status).toBe(200);
     expect(replay.body.status).toBe('duplicate');
-    await sleep(1500);
+    await settled(system);
     expect(eventsFor(system, verificationId)).toHaveLength(1);
     expect((await http('GET', `${system.apiUrl}/verifications/${verificationId}`)).body.status).toBe(
       'VERIFIED',
@@ -201,7 +201,7 @@ describe('crash consistency', () => {
     };
     const out = (await system.handlers.comparator?.(batch)) as { batchItemFailures: unknown[] };
     expect(out.batchItemFailures).toEqual([]);
-    await sleep(1500);
+    await settled(system);
     expect(eventsFor(system, a.verificationId)).toHaveLength(1);
     expect(eventsFor(system, b.verificationId)).toHaveLength(1);
   });
