@@ -1,0 +1,66 @@
+/**
+ * The README's curl walkthrough, run as written against `npm start` (only its ports and events file
+ * moved to free ones), twice in a row: each run must reach VERIFIED with its own event.
+ */
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { freePort, waitForHttp } from '../../local/emulator';
+
+const ROOT = join(__dirname, '..', '..');
+
+/** The bash block that follows "The same journey with curl" in the README. */
+function walkthrough(): string {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const from = readme.indexOf('The same journey with curl');
+  const block = /```bash\n([\s\S]*?)```/.exec(readme.slice(from));
+  if (from < 0 || !block?.[1]) throw new Error('the README has no curl walkthrough');
+  return block[1];
+}
+
+let child: ChildProcess | undefined;
+afterAll(() => {
+  if (child && child.exitCode === null) child.kill('SIGINT');
+});
+
+it('the README’s curl walkthrough reaches VERIFIED with its own event, twice in a row', async () => {
+  const [apiPort, simulatorPort, motoPort] = [await freePort(), await freePort(), await freePort()];
+  const eventsFile = join(mkdtempSync(join(tmpdir(), 'multidoc-readme-')), 'events.jsonl');
+  const { AWS_ENDPOINT_URL: _own, ...env } = process.env;
+  child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
+    cwd: ROOT,
+    env: {
+      ...env,
+      API_PORT: String(apiPort),
+      SIMULATOR_PORT: String(simulatorPort),
+      MOTO_PORT: String(motoPort),
+      EVENTS_FILE: eventsFile,
+    },
+    stdio: 'ignore',
+  });
+  await waitForHttp(`http://127.0.0.1:${apiPort}/health`, 150_000, () => child?.exitCode === null);
+
+  const script = walkthrough()
+    .replaceAll('localhost:3000', `localhost:${apiPort}`)
+    .replaceAll('localhost:3001', `localhost:${simulatorPort}`)
+    .replaceAll('.local/events.jsonl', eventsFile);
+  const run = () =>
+    promisify(execFile)('timeout', ['60', 'bash', '-euo', 'pipefail', '-c', script], { cwd: ROOT });
+
+  const ids = new Set<string>();
+  for (const round of [1, 2]) {
+    const { stdout } = await run();
+    const lines = stdout.trim().split('\n');
+    expect([round, lines.slice(-3)]).toEqual([
+      round,
+      ['"VERIFIED"', '"Verification Finalized"', '"VERIFIED"'],
+    ]);
+    expect(lines[0]).toBe('302 → the document session');
+    const events = readFileSync(eventsFile, 'utf8').trim().split('\n');
+    expect(events).toHaveLength(round);
+    ids.add(JSON.parse(events[round - 1] ?? '{}').detail.verificationId);
+  }
+  expect(ids.size).toBe(2);
+}, 240_000);
