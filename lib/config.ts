@@ -1,6 +1,6 @@
 /**
  * Deployment configuration: CDK context (`cdk deploy -c key=value` or cdk.json) over these defaults.
- * The README's configuration table mirrors this file.
+ * The configuration table in docs/deploy.md mirrors this file.
  */
 import type { Node } from 'constructs';
 import { allowList } from '../functions/shared/ip-allow-list';

@@ -129,12 +129,12 @@ export class MultidocStack extends Stack {
     Validations.of(this.documentHashKey).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason:
-        'Rotating this key makes every stored document hash unrecognisable (a reused document would pass unseen); rotate only with a re-binding plan (README: Document integrity).',
+        'Rotating this key makes every stored document hash unrecognisable (a reused document would pass unseen); rotate only with a re-binding plan (docs/decisions.md: Document integrity).',
     });
     Validations.of(this.secret).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason:
-        'iDenfy issues the API key pair and signing key in its dashboard; they cannot be rotated by a Lambda. Rotate them by hand (README: Deploy).',
+        'iDenfy issues the API key pair and signing key in its dashboard; they cannot be rotated by a Lambda. Rotate them by hand (docs/deploy.md).',
     });
 
     const common = {

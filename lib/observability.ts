@@ -75,7 +75,7 @@ export class Observability extends Construct {
       'DeadLetterAlarm',
       props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
       1,
-      'Work for a verification failed repeatedly and sits in the dead-letter queue; the verification stays PENDING. Find the cause in the comparator log group (by verificationId), fix it, then redrive: npm run redrive -- <dlq-url> <work-queue-url> (README: Failure modes).',
+      'Work for a verification failed repeatedly and sits in the dead-letter queue; the verification stays PENDING. Find the cause in the comparator log group (by verificationId), fix it, then redrive: npm run redrive -- <dlq-url> <work-queue-url> (docs/failure-modes.md).',
     );
     alarm(
       'WorkQueueAgeAlarm',
@@ -133,7 +133,7 @@ export class Observability extends Construct {
         [
           new TextWidget({
             markdown:
-              '# idenfy-multidoc\nVerifications, webhooks, match verdicts, iDenfy and the functions. Alarms below say what to do (README: Failure modes).',
+              '# idenfy-multidoc\nVerifications, webhooks, match verdicts, iDenfy and the functions. Alarms below say what to do (docs/failure-modes.md).',
             width: 24,
             height: 2,
           }),

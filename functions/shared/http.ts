@@ -20,7 +20,7 @@ export function errorBody(code: string, message: string, details?: unknown) {
   return { error: details === undefined ? { code, message } : { code, message, details } };
 }
 
-/** The one table from a failure to its HTTP answer (the README's error list mirrors it). */
+/** The one table from a failure to its HTTP answer (docs/api.md's error list mirrors it). */
 export const ANSWERS: Record<FailureKind, { status: number; code: string }> = {
   INVALID_INPUT: { status: 400, code: 'VALIDATION_ERROR' },
   INVALID_SIGNATURE: { status: 401, code: 'INVALID_SIGNATURE' },

@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { DEFAULT_POLICY } from '../../functions/domain/policy';
 import { parsePolicy } from '../../functions/shared/policy-config';
-import { configFromContext } from '../../lib/config';
+import { configFromContext, DEFAULT_CONFIG } from '../../lib/config';
 
 describe('decision policy configuration', () => {
   it('defaults to docs/architecture.md §3 when nothing is configured', () => {
@@ -66,5 +68,25 @@ describe('decision policy configuration', () => {
   it('refuses other bad configuration with the key named', () => {
     const app = new App({ context: { retentionDays: '0', documentSessionMode: 'later' } });
     expect(() => configFromContext(app.node)).toThrow(/retentionDays.*documentSessionMode/);
+  });
+
+  it('docs/deploy.md documents every configuration key, and only those', () => {
+    const doc = readFileSync(join(__dirname, '..', '..', 'docs', 'deploy.md'), 'utf8');
+    const table = doc.slice(doc.indexOf('## Configuration'));
+    const documented = new Set(
+      [...table.matchAll(/^\| (.+?) +\|/gm)].flatMap((m) =>
+        [...(m[1] ?? '').matchAll(/`(\w+)`/g)].map((k) => k[1]),
+      ),
+    );
+    const keys = [
+      ...Object.keys(DEFAULT_CONFIG),
+      'publicBaseUrl',
+      'decisionPolicy',
+      'additionalSteps',
+      'webhookAllowedIps',
+      'jwtIssuer',
+      'jwtAudience',
+    ];
+    expect(keys.filter((k) => !documented.has(k))).toEqual([]);
   });
 });
