@@ -49,20 +49,23 @@ export async function startVerification(
   req: StartVerificationRequest,
   baseUrl: string,
   deps: StartDeps,
-): Promise<{ created: boolean; verification: Verification }> {
+): Promise<{ created: boolean; verification: Verification; redirectUrl: string }> {
   const waitUntil = deps.now().getTime() + CLAIM_WAIT_MS;
   for (;;) {
     const now = deps.now();
     const slot = await deps.repo.pendingForClient(req.clientId);
     if (slot?.verificationId) {
-      const existing = await stillPending(deps.repo, slot.verificationId, now);
-      if (existing) return { created: false, verification: existing };
+      // The client's verification is still going: send the person back to where they left off.
+      const existing = await deps.repo.get(slot.verificationId);
+      const redirectUrl = existing?.status === 'PENDING' ? await resumeUrl(existing, baseUrl, deps, now) : undefined;
+      if (existing && redirectUrl) return { created: false, verification: existing, redirectUrl };
     }
     const claimHeld = slot?.claim !== undefined && slot.claim.until >= now.getTime();
     if (!claimHeld) {
       const claim = { id: deps.newId(), until: now.getTime() + START_CLAIM_MS };
       if (await deps.repo.claimStart(req.clientId, claim, slot, now)) {
-        return { created: true, verification: await mintAndStore(req, baseUrl, deps, claim.id) };
+        const verification = await mintAndStore(req, baseUrl, deps, claim.id);
+        return { created: true, verification, redirectUrl: verification.identity.redirectUrl };
       }
     }
     // Another start holds the slot: its verification will be there in a moment.
@@ -187,19 +190,40 @@ async function mint(
   return verification;
 }
 
-async function stillPending(repo: VerificationRepository, id: string, now: Date) {
-  const v = await repo.get(id);
-  return v && v.status === 'PENDING' && Date.parse(v.expiresAt) > now.getTime() ? v : undefined;
+/**
+ * Where a repeated start sends the person (docs/architecture.md §2): the identity session while that
+ * step is unfinished and its token valid; once it is done (its webhook came, or the browser came back
+ * through the continue link), the document session, or the continue link that creates it just in time.
+ * Never a link that is used up or expired: undefined when nothing can be resumed (a new start then
+ * replaces this verification, which the sweep expires).
+ */
+async function resumeUrl(
+  v: Verification,
+  baseUrl: string,
+  deps: Pick<StartDeps, 'repo' | 'continueLinkKey'>,
+  now: Date,
+): Promise<string | undefined> {
+  const alive = (until: string | undefined) => until === undefined || Date.parse(until) > now.getTime();
+  const identityDone =
+    v.document !== undefined || (await deps.repo.results(v.verificationId)).some((r) => r.role === 'IDENTITY');
+  if (!identityDone) return alive(v.expiresAt) ? v.identity.redirectUrl : undefined;
+  // One session only: the person's part is done; the decision follows.
+  if (v.method !== 'TWO_SESSIONS') return v.finalUrls.successUrl;
+  if (v.document) return alive(v.document.expiresAt) ? v.document.redirectUrl : undefined;
+  const linkExpiry = new Date(Date.parse(v.expiresAt) + CONTINUE_GRACE_MS);
+  if (linkExpiry.getTime() <= now.getTime()) return undefined;
+  const t = signContinueToken(deps.continueLinkKey, v.verificationId, 'success', linkExpiry);
+  return continueUrl(baseUrl, v.verificationId, t, 'success');
 }
 
-/** The start route's answer (docs/architecture.md §2). */
-export function startView(v: Verification) {
+/** The start route's answer (docs/architecture.md §2); `redirectUrl` is where the person goes now. */
+export function startView(v: Verification, redirectUrl = v.identity.redirectUrl) {
   return {
     verificationId: v.verificationId,
     clientId: v.clientId,
     method: v.method,
     status: v.status,
-    redirectUrl: v.identity.redirectUrl,
+    redirectUrl,
     expiresAt: v.expiresAt,
   };
 }

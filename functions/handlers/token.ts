@@ -61,7 +61,7 @@ const routes: Record<string, (event: HttpEvent) => Promise<HttpResult>> = {
   'POST /verifications': async (event) => {
     const request = startVerificationSchema.parse(jsonBody(event));
     const { client, keys } = await idenfy();
-    const { created, verification } = await startVerification(
+    const { created, verification, redirectUrl } = await startVerification(
       request,
       publicBaseUrl(event, config.publicBaseUrl),
       {
@@ -86,7 +86,7 @@ const routes: Record<string, (event: HttpEvent) => Promise<HttpResult>> = {
       verificationId: verification.verificationId,
     });
     if (created) count(METRIC.verificationsStarted, { method: verification.method });
-    return json(created ? 201 : 200, startView(verification));
+    return json(created ? 201 : 200, startView(verification, redirectUrl));
   },
 
   'GET /verifications': async (event) => {

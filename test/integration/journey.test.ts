@@ -146,6 +146,32 @@ describe('two-session journey', () => {
     expect(await simSessions(system, 'journey-pending-1')).toHaveLength(1);
   });
 
+  it('resumes where the person left off: Back after the identity step never leads to its used-up link', async () => {
+    const clientId = 'journey-resume';
+    const { verificationId, identity } = await startVerification(system, { clientId });
+    // The person finishes the identity step, then closes the tab (or presses Back) before the document step.
+    await simComplete(system, identity.scanRef, {});
+    const again = await http('POST', `${system.apiUrl}/verifications`, { clientId });
+    expect([again.status, again.body.verificationId]).toEqual([200, verificationId]);
+    const link = again.body.redirectUrl as string;
+    expect(link).not.toBe(
+      identity.successUrl.length > 0
+        ? `${system.simulator?.url}/api/v2/redirect?authToken=${identity.authToken}`
+        : '',
+    );
+    expect(link).toContain(`/verifications/${verificationId}/continue`);
+    const followed = await http('GET', link);
+    expect(followed.status).toBe(302);
+    const documentUrl = followed.headers.get('location');
+    // Once the document session exists, a repeated start goes straight to it; no new token, ever.
+    const third = await http('POST', `${system.apiUrl}/verifications`, { clientId });
+    expect(third.body.redirectUrl).toBe(documentUrl);
+    expect((await simSessions(system, clientId)).map((s) => s.tokenType).sort()).toEqual([
+      'DOCUMENT',
+      'IDENTIFICATION',
+    ]);
+  });
+
   it('rejects at once when the identity is denied, without creating a document session', async () => {
     const clientId = 'journey-denied-1';
     const { verificationId, identity } = await startVerification(system, {

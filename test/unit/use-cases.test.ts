@@ -172,6 +172,39 @@ describe('start: claim before you call', () => {
   });
 });
 
+describe('resume: a repeated start sends the person back to where they left off', () => {
+  it('the identity link while unfinished; then the continue link; then the document session; no new token', async () => {
+    const w = world();
+    const first = await w.start('c1');
+    expect((await w.start('c1')).redirectUrl).toBe(first.verification.identity.redirectUrl);
+
+    // The identity step is done (its webhook came): its link is used up; the continue link takes over.
+    await w.webhook(first.verification.identity.scanRef, first.verification.verificationId);
+    const resumed = await w.start('c1');
+    expect([resumed.created, resumed.verification.verificationId]).toEqual([
+      false,
+      first.verification.verificationId,
+    ]);
+    expect(resumed.redirectUrl).toBe(await linkOf(w, first.verification.verificationId));
+    const documentUrl = await w.follow(resumed.redirectUrl);
+    expect(documentUrl).toMatch(/authToken=token-2/);
+
+    // The document session exists: a repeated start goes straight to it, however often.
+    expect((await w.start('c1')).redirectUrl).toBe(documentUrl);
+    expect((await w.start('c1')).redirectUrl).toBe(documentUrl);
+    expect(w.idenfy.tokens.map((t) => t.tokenType)).toEqual(['IDENTIFICATION', 'DOCUMENT']);
+  });
+
+  it('nothing left to resume (the identity token expired unused): a new verification', async () => {
+    const w = world();
+    const first = await w.start('c1');
+    w.clock.advance(3601_000);
+    const second = await w.start('c1');
+    expect(second.created).toBe(true);
+    expect(second.verification.verificationId).not.toBe(first.verification.verificationId);
+  });
+});
+
 describe('continue: one document session, signed outcomes', () => {
   it('the link followed ten times at once: one document token, one session for all', async () => {
     const w = world();
