@@ -57,7 +57,8 @@ export async function startVerification(
     if (slot?.verificationId) {
       // The client's verification is still going: send the person back to where they left off.
       const existing = await deps.repo.get(slot.verificationId);
-      const redirectUrl = existing?.status === 'PENDING' ? await resumeUrl(existing, baseUrl, deps, now) : undefined;
+      const redirectUrl =
+        existing?.status === 'PENDING' ? await resumeUrl(existing, baseUrl, deps, now) : undefined;
       if (existing && redirectUrl) return { created: false, verification: existing, redirectUrl };
     }
     const claimHeld = slot?.claim !== undefined && slot.claim.until >= now.getTime();
@@ -205,7 +206,8 @@ async function resumeUrl(
 ): Promise<string | undefined> {
   const alive = (until: string | undefined) => until === undefined || Date.parse(until) > now.getTime();
   const identityDone =
-    v.document !== undefined || (await deps.repo.results(v.verificationId)).some((r) => r.role === 'IDENTITY');
+    v.document !== undefined ||
+    (await deps.repo.results(v.verificationId)).some((r) => r.role === 'IDENTITY');
   if (!identityDone) return alive(v.expiresAt) ? v.identity.redirectUrl : undefined;
   // One session only: the person's part is done; the decision follows.
   if (v.method !== 'TWO_SESSIONS') return v.finalUrls.successUrl;

@@ -13,6 +13,7 @@ import { getVerificationView } from '../app/get-verification';
 import { listVerifications } from '../app/list-verifications';
 import { reviewVerification } from '../app/review-verification';
 import { startVerification, startView } from '../app/start-verification';
+import { browserErrorPage } from '../shared/browser-page';
 import { tokenConfig } from '../shared/config';
 import {
   errorResult,
@@ -52,6 +53,10 @@ function caller(event: HttpEvent): string | null {
 }
 
 const now = () => new Date();
+/** The URL this request was made to (the continue link itself), for "try again". */
+const selfUrl = (event: HttpEvent) =>
+  `${publicBaseUrl(event, config.publicBaseUrl)}/verifications/${encodeURIComponent(verificationId(event))}/continue` +
+  (event.rawQueryString ? `?${event.rawQueryString}` : '');
 const verificationId = (event: HttpEvent) => event.pathParameters?.verificationId ?? '';
 
 // Routing: one function per route of the API.
@@ -142,24 +147,31 @@ const routes: Record<string, (event: HttpEvent) => Promise<HttpResult>> = {
     return json(202, answer);
   },
 
+  // A browser route: a failure is a page for the person (with "try again" on the same link), not JSON.
   'GET /verifications/{verificationId}/continue': async (event) => {
-    const { client, keys } = await idenfy();
-    const location = await continueVerification(
-      verificationId(event),
-      event.queryStringParameters?.t,
-      event.queryStringParameters?.outcome,
-      publicBaseUrl(event, config.publicBaseUrl),
-      {
-        repo,
-        idenfy: client,
-        continueLinkKey: keys.continueLinkKey,
-        now,
-        newId: randomUUID,
-        retentionDays: config.retentionDays,
-        tokenExpirySeconds: config.tokenExpirySeconds,
-      },
-    );
-    return redirect(location);
+    try {
+      const { client, keys } = await idenfy();
+      const location = await continueVerification(
+        verificationId(event),
+        event.queryStringParameters?.t,
+        event.queryStringParameters?.outcome,
+        publicBaseUrl(event, config.publicBaseUrl),
+        {
+          repo,
+          idenfy: client,
+          continueLinkKey: keys.continueLinkKey,
+          now,
+          newId: randomUUID,
+          retentionDays: config.retentionDays,
+          tokenExpirySeconds: config.tokenExpirySeconds,
+        },
+      );
+      return redirect(location);
+    } catch (err) {
+      const page = browserErrorPage(err, selfUrl(event));
+      logFailure(event.routeKey, err, page.statusCode ?? 500);
+      return page;
+    }
   },
 };
 

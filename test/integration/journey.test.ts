@@ -314,7 +314,9 @@ describe('two-session journey', () => {
       `${a.identity.successUrl.replace('outcome=success', 'outcome=maybe')}`,
     );
     expect(oddOutcome.status).toBe(400);
-    expect((oddOutcome.body.error as { message: string }).message).toMatch(/^outcome: /);
+    // The browser gets a page for the person, never JSON.
+    expect(oddOutcome.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(String(oddOutcome.body)).toContain('This link is not valid');
     expect(
       (await simSessions(system, 'journey-link-b')).filter((s) => s.tokenType === 'DOCUMENT'),
     ).toHaveLength(0);
@@ -346,5 +348,30 @@ describe('two-session journey', () => {
     // Nothing was stored: the retry creates a fresh verification.
     const retried = await http('POST', `${system.apiUrl}/verifications`, { clientId: 'journey-idenfy-down' });
     expect(retried.status).toBe(201);
+  });
+
+  it('iDenfy down at the continue link: the person sees a page with "Try again" on the same link, which then works', async () => {
+    const clientId = 'journey-continue-down';
+    const { identity } = await startVerification(system, { clientId });
+    const done = await simComplete(system, identity.scanRef, {});
+    system.simulator?.injectFault({
+      path: '/api/v2/token',
+      status: 500,
+      identifier: 'INTERNAL_ERROR',
+      times: 3,
+    });
+    const page = await http('GET', done.redirectTo);
+    expect(page.status).toBe(502);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    const html = String(page.body);
+    expect(html).toContain('The identity service did not answer');
+    const retry = /<a class="button" href="([^"]+)">Try again<\/a>/.exec(html)?.[1]?.replaceAll('&#38;', '&');
+    expect(retry).toBe(done.redirectTo);
+    const again = await http('GET', retry ?? '');
+    expect(again.status).toBe(302);
+    expect((await simSessions(system, clientId)).map((s) => s.tokenType).sort()).toEqual([
+      'DOCUMENT',
+      'IDENTIFICATION',
+    ]);
   });
 });

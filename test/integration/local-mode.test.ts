@@ -213,7 +213,10 @@ describe('npm start', () => {
       detail: { verificationId, status: 'VERIFIED' },
     });
     // The console line follows the file's (the child's stdout reaches us a moment later).
-    await waitFor(() => (output.includes(`${verificationId}  VERIFIED`) ? true : undefined), 'the console line');
+    await waitFor(
+      () => (output.includes(`${verificationId}  VERIFIED`) ? true : undefined),
+      'the console line',
+    );
 
     const exited = new Promise<number | null>((resolve) => child?.once('exit', (code) => resolve(code)));
     child.kill('SIGINT');
