@@ -21,6 +21,15 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** Whether nothing listens on 127.0.0.1:port yet (we bind there, so this is the check that matters). */
+export async function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+
 /** Credentials and region the SDK needs to talk to the emulator (never real ones). */
 export function emulatorEnv(endpoint: string): Record<string, string> {
   return {

@@ -4,7 +4,7 @@
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { type Emulator, emulatorEnv, startMoto } from './emulator';
+import { type Emulator, emulatorEnv, portFree, startMoto } from './emulator';
 import { DEFAULT_LOCAL_KEYS, type LocalSystem, startLocalSystem } from './system';
 
 const root = join(__dirname, '..');
@@ -13,8 +13,33 @@ const simulatorPort = Number(process.env.SIMULATOR_PORT ?? 3001);
 const motoPort = Number(process.env.MOTO_PORT ?? 4566);
 const eventsFile = process.env.EVENTS_FILE ?? join(root, '.local', 'events.jsonl');
 
+/**
+ * Every port is checked before anything starts: a port in use fails at once, naming the service, the
+ * port and the variable that moves it, and we never mistake another process (another instance's
+ * moto) for one of ours.
+ */
+async function checkPorts(): Promise<void> {
+  const wanted = [
+    { service: 'the API', port: apiPort, variable: 'API_PORT' },
+    { service: 'the iDenfy simulator', port: simulatorPort, variable: 'SIMULATOR_PORT' },
+    ...(process.env.AWS_ENDPOINT_URL
+      ? []
+      : [{ service: 'moto (the AWS emulator)', port: motoPort, variable: 'MOTO_PORT' }]),
+  ];
+  const taken = [];
+  for (const w of wanted) if (!(await portFree(w.port))) taken.push(w);
+  if (taken.length === 0) return;
+  for (const t of taken) {
+    console.error(
+      `Port ${t.port} is in use: ${t.service} cannot start there. Free it, or choose another: ${t.variable}=<port> npm start`,
+    );
+  }
+  process.exit(1);
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
+  await checkPorts();
   let moto: Emulator | undefined;
   let system: LocalSystem | undefined;
   let stopping = false;

@@ -4,6 +4,7 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -228,4 +229,33 @@ describe('npm start', () => {
     ).toEqual([]);
     await expect(fetch(`http://127.0.0.1:${motoPort}/moto-api/`)).rejects.toThrow();
   }, 240_000);
+
+  it('a port in use fails at once, naming the service, the port and its variable; nothing is started', async () => {
+    const held = createServer();
+    await new Promise<void>((resolve) => held.listen(0, '127.0.0.1', resolve));
+    const busyPort = (held.address() as AddressInfo).port;
+    const motoPort = await freePort();
+    const { AWS_ENDPOINT_URL: _own, ...env } = process.env;
+    const run = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
+      cwd: join(__dirname, '..', '..'),
+      env: {
+        ...env,
+        SIMULATOR_PORT: String(busyPort),
+        API_PORT: String(await freePort()),
+        MOTO_PORT: String(motoPort),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    run.stderr?.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => run.once('exit', resolve));
+    held.close();
+    expect(code).toBe(1);
+    expect(stderr).toContain(`Port ${busyPort} is in use: the iDenfy simulator`);
+    expect(stderr).toContain('SIMULATOR_PORT=<port>');
+    // Nothing was started: no moto on its port.
+    await expect(fetch(`http://127.0.0.1:${motoPort}/moto-api/`)).rejects.toThrow();
+  });
 });
