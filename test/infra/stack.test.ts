@@ -485,3 +485,25 @@ describe('observability', () => {
     }
   });
 });
+
+describe('deployments can be updated in place', () => {
+  it('the stateful resources and the API keep their logical IDs (a moved ID makes CloudFormation replace it)', () => {
+    const ids = Object.fromEntries(resources('AWS::DynamoDB::Table').map(([id]) => [id, 'table']));
+    for (const [type, name] of [
+      ['AWS::SQS::Queue', 'queue'],
+      ['AWS::Events::EventBus', 'bus'],
+      ['AWS::SecretsManager::Secret', 'secret'],
+      ['AWS::ApiGatewayV2::Api', 'api'],
+    ] as const)
+      for (const [id] of resources(type)) ids[id] = name;
+    expect(ids).toEqual({
+      Verifications83EAA2F4: 'table',
+      WorkDeadLetterQueue12144CB6: 'queue',
+      WorkQueue94013F35: 'queue',
+      EventsD32975C2: 'bus',
+      IdenfySecret3EA1996C: 'secret',
+      DocumentHashKeyBE0AD78E: 'secret',
+      ApiF70053CD: 'api',
+    });
+  });
+});

@@ -1,0 +1,144 @@
+/**
+ * The four functions: their configuration (every variable the runtime requires), least-privilege access
+ * to the store, the work queue as the comparator's event source, and the sweeper's schedule.
+ * A part of the stack that builds into its scope (see store.ts for why).
+ */
+import { Duration, type Stack } from 'aws-cdk-lib';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { MultidocConfig } from './config';
+import { MultidocFunction } from './node-function';
+import { COMPARATOR_TIMEOUT, type Store } from './store';
+
+export class Functions {
+  readonly token: MultidocFunction;
+  readonly webhook: MultidocFunction;
+  readonly comparator: MultidocFunction;
+  readonly sweeper: MultidocFunction;
+
+  constructor(stack: Stack, config: MultidocConfig, store: Store) {
+    const common = {
+      TABLE_NAME: store.table.tableName,
+      RETENTION_DAYS: String(config.retentionDays),
+      EXPIRING_NOTICE_DAYS: String(config.expiringNoticeDays),
+    };
+    const events = { EVENT_BUS_NAME: store.bus.eventBusName, EVENT_SOURCE: config.eventSource };
+    const policy: Record<string, string> = config.decisionPolicy
+      ? { DECISION_POLICY: config.decisionPolicy }
+      : {};
+    const token = new MultidocFunction(stack, 'Token', {
+      handler: 'token',
+      powertoolsTracer: config.tracer === 'powertools',
+      description:
+        'Starts, lists, reviews, cancels and erases verifications; creates iDenfy sessions; continue links',
+      timeout: Duration.seconds(29),
+      environment: {
+        ...common,
+        ...events,
+        // A cancellation is a decision: it records the policy version it was made under.
+        ...policy,
+        SECRET_ID: store.secret.secretArn,
+        IDENFY_BASE_URL: config.idenfyBaseUrl,
+        IDENFY_TIMEOUT_MS: String(config.idenfyTimeoutMs),
+        DEFAULT_SUCCESS_URL: config.defaultSuccessUrl,
+        DEFAULT_ERROR_URL: config.defaultErrorUrl,
+        DEFAULT_UNVERIFIED_URL: config.defaultUnverifiedUrl,
+        ALLOWED_DOCUMENT_TYPES: config.allowedDocumentTypes.join(','),
+        IDENTITY_DOCUMENT_TYPES: config.identityDocumentTypes.join(','),
+        TOKEN_EXPIRY_SECONDS: String(config.tokenExpirySeconds),
+        DOCUMENT_SESSION_MODE: config.documentSessionMode,
+        DOCUMENT_SESSION_FACE_CHECK: String(config.documentSessionFaceCheck),
+        ...(config.publicBaseUrl ? { PUBLIC_BASE_URL: config.publicBaseUrl } : {}),
+        ...(config.additionalSteps ? { ADDITIONAL_STEPS: config.additionalSteps } : {}),
+      },
+    });
+    const webhook = new MultidocFunction(stack, 'Webhook', {
+      handler: 'webhook',
+      powertoolsTracer: config.tracer === 'powertools',
+      description: "Verifies and records iDenfy's webhooks, queues the comparison",
+      // iDenfy gives up on an answer after 10 s.
+      timeout: Duration.seconds(9),
+      environment: {
+        ...common,
+        SECRET_ID: store.secret.secretArn,
+        DOCUMENT_HASH_SECRET_ID: store.documentHashKey.secretArn,
+        QUEUE_URL: store.workQueue.queueUrl,
+        WEBHOOK_MAX_BYTES: String(config.webhookMaxBytes),
+        ...(config.webhookAllowedIps ? { WEBHOOK_ALLOWED_IPS: config.webhookAllowedIps } : {}),
+      },
+    });
+    const comparator = new MultidocFunction(stack, 'Comparator', {
+      handler: 'comparator',
+      powertoolsTracer: config.tracer === 'powertools',
+      description: 'Compares both sessions of a verification, decides and publishes the status',
+      timeout: COMPARATOR_TIMEOUT,
+      environment: { ...common, ...events, ...policy },
+    });
+    const sweeper = new MultidocFunction(stack, 'Sweeper', {
+      handler: 'sweeper',
+      powertoolsTracer: config.tracer === 'powertools',
+      description:
+        'Scheduled: expires abandoned verifications, retries unpublished events and erasures, announces expiring permits',
+      timeout: Duration.minutes(5),
+      environment: {
+        ...common,
+        ...events,
+        ...policy,
+        SECRET_ID: store.secret.secretArn,
+        IDENFY_BASE_URL: config.idenfyBaseUrl,
+        IDENFY_TIMEOUT_MS: String(config.idenfyTimeoutMs),
+      },
+    });
+    this.token = token;
+    this.webhook = webhook;
+    this.comparator = comparator;
+    this.sweeper = sweeper;
+
+    // Least privilege: each function gets only the table actions it performs.
+    const tableActions = (actions: string[], index?: string) =>
+      new PolicyStatement({
+        actions: actions.map((a) => `dynamodb:${a}`),
+        resources: [index ? `${store.table.tableArn}/index/${index}` : store.table.tableArn],
+      });
+    token.fn.addToRolePolicy(
+      tableActions(['GetItem', 'PutItem', 'UpdateItem', 'ConditionCheckItem', 'Query']),
+    );
+    // Deletes only two kinds of item: document bindings (erasure) and a start's claim on a client's
+    // slot (given up when iDenfy fails). Never a verification, a result or an audit line.
+    token.fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:DeleteItem'],
+        resources: [store.table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['DOC#*', 'CLIENT#*'] } },
+      }),
+    );
+    // Decisions (comparator, sweep) bind documents (PutItem of DOC# items).
+    token.fn.addToRolePolicy(tableActions(['Query'], 'byClient'));
+    webhook.fn.addToRolePolicy(tableActions(['GetItem', 'UpdateItem']));
+    comparator.fn.addToRolePolicy(tableActions(['GetItem', 'PutItem', 'UpdateItem', 'Query']));
+    sweeper.fn.addToRolePolicy(tableActions(['GetItem', 'PutItem', 'UpdateItem', 'Query']));
+    sweeper.fn.addToRolePolicy(tableActions(['Query'], 'bySweep'));
+    store.secret.grantRead(token.fn);
+    store.secret.grantRead(webhook.fn);
+    store.documentHashKey.grantRead(webhook.fn);
+    store.secret.grantRead(sweeper.fn);
+    store.workQueue.grantSendMessages(webhook.fn);
+    // Decisions (comparator, sweep) and reviews (token) publish through the outbox.
+    store.bus.grantPutEventsTo(comparator.fn);
+    store.bus.grantPutEventsTo(token.fn);
+    store.bus.grantPutEventsTo(sweeper.fn);
+
+    // No polling loops: one scheduled run every few minutes reads only what is due (the bySweep index).
+    new Rule(stack, 'SweepSchedule', {
+      description: 'Runs the sweeper: abandonment, outbox and erasure retries, expiring permits',
+      schedule: Schedule.rate(Duration.minutes(config.sweepIntervalMinutes)),
+      targets: [new LambdaFunction(sweeper.fn, { retryAttempts: 2 })],
+    });
+
+    comparator.fn.addEventSource(
+      new SqsEventSource(store.workQueue, { batchSize: 10, reportBatchItemFailures: true }),
+    );
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * The store and its queues: the verifications table, the FIFO work queue and its dead-letter queue,
+ * the event bus, iDenfy's secret and our document-hash key. Stateful: these are what a deployment keeps.
+ *
+ * A part of the stack, not a nested construct: it builds into the stack's own scope, so the logical IDs
+ * of a deployed stack's table, queues, bus and secrets never move (a moved ID would make
+ * CloudFormation replace them).
+ */
+import { Duration, type Stack, Validations } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { EventBus } from 'aws-cdk-lib/aws-events';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { MultidocConfig } from './config';
+
+/** The comparator's timeout: the work queue's visibility timeout is derived from it. */
+export const COMPARATOR_TIMEOUT = Duration.seconds(30);
+
+export class Store {
+  readonly table: Table;
+  readonly workQueue: Queue;
+  readonly deadLetterQueue: Queue;
+  readonly bus: EventBus;
+  readonly secret: Secret;
+  readonly documentHashKey: Secret;
+
+  constructor(stack: Stack, config: MultidocConfig) {
+    this.table = new Table(stack, 'Verifications', {
+      partitionKey: { name: 'pk', type: AttributeType.STRING },
+      sortKey: { name: 'sk', type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      encryption: TableEncryption.AWS_MANAGED,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: 'ttl',
+      deletionProtection: true,
+    });
+    // A client's verifications, newest first (gsi1sk = createdAt#id).
+    this.table.addGlobalSecondaryIndex({
+      indexName: 'byClient',
+      partitionKey: { name: 'gsi1pk', type: AttributeType.STRING },
+      sortKey: { name: 'gsi1sk', type: AttributeType.STRING },
+    });
+    // Sparse: only verifications the sweep has work for (sweepPk = DUE), by when it is due.
+    this.table.addGlobalSecondaryIndex({
+      indexName: 'bySweep',
+      partitionKey: { name: 'sweepPk', type: AttributeType.STRING },
+      sortKey: { name: 'sweepAt', type: AttributeType.STRING },
+      projectionType: ProjectionType.KEYS_ONLY,
+    });
+
+    this.deadLetterQueue = new Queue(stack, 'WorkDeadLetterQueue', {
+      fifo: true,
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.workQueue = new Queue(stack, 'WorkQueue', {
+      fifo: true,
+      // Deduplication ids are explicit (scanRef#resultVersion): content-based would drop work (docs/architecture.md §8).
+      contentBasedDeduplication: false,
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // AWS's advice for Lambda event sources: at least six times the function timeout.
+      visibilityTimeout: Duration.seconds(COMPARATOR_TIMEOUT.toSeconds() * 6),
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: config.maxReceiveCount },
+    });
+    this.bus = new EventBus(stack, 'Events', { description: 'Verification status events (idenfy-multidoc)' });
+
+    this.secret = new Secret(stack, 'IdenfySecret', {
+      description:
+        'iDenfy API key and secret, webhook signing key (set these), and the continue-link key (generated).',
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({
+          apiKey: 'REPLACE_ME',
+          apiSecret: 'REPLACE_ME',
+          webhookSigningKey: 'REPLACE_ME',
+        }),
+        generateStringKey: 'continueLinkKey',
+        excludePunctuation: true,
+        passwordLength: 48,
+      },
+    });
+    // Our own key for document-number hashes: apart from iDenfy's keys, generated, never leaves AWS.
+    this.documentHashKey = new Secret(stack, 'DocumentHashKey', {
+      description:
+        'Key for the keyed hashes of document numbers (one document never counts twice). Generated; rotating it forgets every binding.',
+      generateSecretString: { excludePunctuation: true, passwordLength: 64 },
+    });
+    Validations.of(this.documentHashKey).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Rotating this key makes every stored document hash unrecognisable (a reused document would pass unseen); rotate only with a re-binding plan (docs/decisions.md: Document integrity).',
+    });
+    Validations.of(this.secret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'iDenfy issues the API key pair and signing key in its dashboard; they cannot be rotated by a Lambda. Rotate them by hand (docs/deploy.md).',
+    });
+  }
+}
