@@ -1,93 +1,213 @@
 /**
  * The local page at `/`: start a verification, follow it into the simulator's hosted flow, watch its
- * status, sessions and match report live. Plain HTML and script: no build step, no CDN.
+ * steps, status and match report live, resume or cancel it, and see the client's verifications.
+ * The verification is in the URL (`/?verification=<id>`), so a reload, a new tab or a shared link shows
+ * it. Plain HTML and script: no build step, no CDN.
  */
 import type { ExtraRoute } from './http-api';
 
+/** A small favicon (an SVG check mark), so browsers do not ask for a missing /favicon.ico. */
+const FAVICON =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#0b57d0"/><path d="M4 8.5l2.5 2.5L12 5.5" stroke="#fff" stroke-width="2" fill="none"/></svg>';
+
 const HTML = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>idenfy-multidoc · local</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <style>
-body{font:15px/1.45 system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem;color:#1d2430}
-h1{font-size:1.4rem}form{display:grid;grid-template-columns:repeat(auto-fit,minmax(11rem,1fr));gap:.6rem;align-items:end}
-label{display:flex;flex-direction:column;font-size:.85rem;color:#445}input,select,button{font:inherit;padding:.35rem}
-table{border-collapse:collapse;width:100%;margin:.6rem 0}td,th{border-bottom:1px solid #dde;padding:.3rem .4rem;text-align:left;font-size:.9rem}
-.status{font-weight:700;font-size:1.2rem}.VERIFIED{color:#137333}.REJECTED,.EXPIRED{color:#b3261e}.REQUIRES_REVIEW{color:#9a6700}.PENDING{color:#555}
-.error{color:#b3261e}.muted{color:#667}code{background:#f3f4f7;padding:0 .2rem}
-</style></head><body>
+body{font:15px/1.45 system-ui,sans-serif;max-width:52rem;margin:1.5rem auto;padding:0 1rem;color:#1d2430}
+h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:1.4rem}
+form{display:grid;grid-template-columns:repeat(auto-fit,minmax(10rem,1fr));gap:.6rem;align-items:end}
+label{display:flex;flex-direction:column;font-size:.85rem;color:#3b4352}input,select,button{font:inherit;padding:.4rem}
+button{cursor:pointer}input[aria-invalid=true]{outline:2px solid #b3261e}
+.scroll{overflow-x:auto}table{border-collapse:collapse;width:100%;margin:.6rem 0}
+td,th{border-bottom:1px solid #d5d8e0;padding:.3rem .4rem;text-align:left;font-size:.9rem;vertical-align:top}
+.status{font-weight:700;font-size:1.2rem}.VERIFIED,.MATCH{color:#0d652d}.REJECTED,.EXPIRED,.MISMATCH{color:#a50e0e}
+.REQUIRES_REVIEW,.PARTIAL,.MISSING{color:#7a4f01}.PENDING{color:#3b4352}
+.error{color:#a50e0e}.muted{color:#4a5163}code{background:#f3f4f7;padding:0 .2rem;word-break:break-all}
+ol.steps{display:flex;gap:.4rem;padding:0;list-style:none;flex-wrap:wrap}
+ol.steps li{padding:.25rem .6rem;border-radius:1rem;background:#eef0f4;color:#3b4352;font-size:.85rem}
+ol.steps li.done{background:#d7f0dd;color:#0d652d}ol.steps li.now{background:#0b57d0;color:#fff}
+.actions{display:flex;gap:.6rem;flex-wrap:wrap;align-items:center}
+</style></head><body><main>
 <h1>idenfy-multidoc — local</h1>
 <p class="muted">Starts a verification against the local API; the iDenfy simulator plays iDenfy's hosted flow.</p>
-<form id="start">
-  <label>clientId <input name="clientId" required value="demo-user"></label>
-  <label>first name <input name="firstName" placeholder="optional"></label>
-  <label>last name <input name="lastName" placeholder="optional"></label>
-  <label>date of birth <input name="dateOfBirth" placeholder="YYYY-MM-DD"></label>
+<form id="start" novalidate>
+  <label>client id <input name="clientId" required value="demo-user" autocomplete="off"></label>
+  <label>first name <input name="firstName" placeholder="optional" autocomplete="off"></label>
+  <label>last name <input name="lastName" placeholder="optional" autocomplete="off"></label>
+  <label>date of birth <input name="dateOfBirth" placeholder="YYYY-MM-DD" autocomplete="off"></label>
   <label>method <select name="method"><option>TWO_SESSIONS</option><option>ADDITIONAL_STEP</option></select></label>
   <button type="submit" id="startButton">Start verification</button>
 </form>
-<p id="error" class="error"></p>
-<section id="current" hidden>
-  <p>Verification <code id="vid"></code>: <span id="status" class="status"></span> <span id="reasons" class="muted"></span></p>
-  <p><a id="flow" href="#">Continue at iDenfy (simulator) →</a></p>
-  <h2>Sessions</h2><table id="sessions"></table>
-  <h2>Match report</h2><table id="report"></table>
+<p id="error" class="error" role="alert" aria-live="assertive"></p>
+<section id="current" hidden aria-labelledby="currentTitle">
+  <h2 id="currentTitle">Verification <code id="vid"></code></h2>
+  <ol class="steps" id="steps" aria-label="Steps"></ol>
+  <p aria-live="polite"><span id="status" class="status"></span> <span id="summary"></span></p>
+  <div class="actions">
+    <a id="flow" href="#" hidden>Continue at iDenfy (simulator) →</a>
+    <button id="resume" type="button" hidden>Resume where I left off</button>
+    <button id="cancel" type="button" hidden>Cancel this verification</button>
+  </div>
+  <h2>Sessions</h2><div class="scroll"><table id="sessions"></table></div>
+  <h2>Match report</h2><div class="scroll"><table id="report"></table></div>
 </section>
+<section id="mine" hidden aria-labelledby="mineTitle">
+  <h2 id="mineTitle">This client's verifications</h2><div class="scroll"><table id="list"></table></div>
+</section>
+</main>
 <script>
 const KEY = 'idenfy-multidoc:verificationId';
 const $ = (id) => document.getElementById(id);
 const esc = (v) => String(v ?? '').replace(/[&<>"']/g, (c) => '&#' + c.charCodeAt(0) + ';');
+const PAIRS = { 'identity~document': 'identity document ↔ second document', 'claim~identity': 'what was claimed ↔ identity document', 'claim~document': 'what was claimed ↔ second document' };
+const FIELDS = { firstName: 'First name', lastName: 'Last name', dateOfBirth: 'Date of birth' };
+const VERDICTS = { MATCH: 'matches', PARTIAL: 'partly matches', MISMATCH: 'differs', MISSING: 'is missing' };
+const REASONS = {
+  IDENTITY_SESSION_DENIED: 'iDenfy denied the identity step', DOCUMENT_SESSION_DENIED: 'iDenfy denied the second document',
+  IDENTITY_SESSION_SUSPECTED: 'iDenfy flagged the identity step', DOCUMENT_SESSION_SUSPECTED: 'iDenfy flagged the second document',
+  IDENTITY_SESSION_EXPIRED: 'the identity step was not finished in time', DOCUMENT_SESSION_EXPIRED: 'the second document was not shown in time',
+  DOCUMENT_TYPE_NOT_ALLOWED: 'the second document is not of an allowed type', DOCUMENT_VALIDITY_EXPIRED: 'a document has expired',
+  FIELD_MISSING: 'a document lacks a field that is compared', CLAIMED_DATA_MISMATCH: 'what was claimed differs from a document',
+  IDENTITY_DOCUMENT_TYPE_NOT_ALLOWED: 'the identity step read a document that is not an identity document',
+  SAME_DOCUMENT_TWICE: 'the same document was shown twice', DOCUMENT_SEEN_FOR_ANOTHER_CLIENT: 'a document was already used by another client',
+  NATIONALITY_MISMATCH: 'the documents state different nationalities', NAME_SCRIPT_MIXED: 'a name mixes alphabets',
+  DATE_OF_BIRTH_IMPLAUSIBLE: 'a date of birth is implausible', DOCUMENT_FACE_NOT_MATCHED: 'the face on the second document was not matched',
+  ADDITIONAL_DOCUMENT_NEEDS_REVIEW: 'the uploaded document needs a person', CANCELLED: 'the client cancelled it',
+  MANUAL_REVIEW_APPROVED: 'a person approved it', MANUAL_REVIEW_REJECTED: 'a person rejected it',
+};
+const OUTCOMES = { VERIFIED: 'Verified: both documents show the same person.', REJECTED: 'Rejected', EXPIRED: 'Ended without a decision', REQUIRES_REVIEW: 'A person will review it', PENDING: 'In progress' };
 let timer;
-$('start').addEventListener('submit', async (ev) => {
-  ev.preventDefault();
-  $('error').textContent = '';
-  const body = {};
-  for (const [k, v] of new FormData(ev.target)) if (v) body[k] = v;
+let current;
+
+function showError(message, field) {
+  $('error').textContent = message;
+  for (const input of document.querySelectorAll('#start input')) input.removeAttribute('aria-invalid');
+  const faulty = field && document.querySelector('#start [name="' + field + '"]');
+  if (faulty) { faulty.setAttribute('aria-invalid', 'true'); faulty.focus(); }
+}
+
+async function start(body) {
   const back = location.origin + '/?result=';
   Object.assign(body, { successUrl: back + 'success', errorUrl: back + 'error', unverifiedUrl: back + 'unverified' });
   const res = await fetch('/verifications', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const out = await res.json();
-  if (!res.ok) { $('error').textContent = out.error ? out.error.message : res.status; return; }
-  sessionStorage.setItem(KEY, out.verificationId);
+  if (!res.ok) {
+    const detail = out.error && out.error.details && out.error.details[0];
+    showError(out.error ? out.error.message : String(res.status), detail && detail.field);
+    return;
+  }
+  showError('');
   $('flow').href = out.redirectUrl;
-  watch(out.verificationId);
+  follow(out.verificationId);
+}
+
+$('start').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const body = {};
+  for (const [k, v] of new FormData(ev.target)) if (v) body[k] = v;
+  start(body);
 });
+$('resume').addEventListener('click', () => current && start({ clientId: current.clientId }));
+$('cancel').addEventListener('click', async () => {
+  if (!current) return;
+  const res = await fetch('/verifications/' + encodeURIComponent(current.verificationId) + '/cancel', { method: 'POST' });
+  if (!res.ok) { const out = await res.json(); showError(out.error ? out.error.message : String(res.status)); }
+  refresh(current.verificationId);
+});
+
+/** Plain words for the decision: what happened, and for each field that did not match, what each side says. */
+function summary(v) {
+  const parts = v.reasons.map((r) => REASONS[r] || r);
+  for (const [pair, fields] of Object.entries((v.report && v.report.pairs) || {})) {
+    for (const [field, c] of Object.entries(fields)) {
+      if (c.verdict === 'MATCH') continue;
+      const [a, b] = c.compared || [];
+      parts.push((FIELDS[field] || field) + ' ' + (VERDICTS[c.verdict] || c.verdict) + ' (' + (PAIRS[pair] || pair) + ': ' + (a || '—') + ' / ' + (b || '—') + ')');
+    }
+  }
+  const head = OUTCOMES[v.status] || v.status;
+  return v.status === 'VERIFIED' || parts.length === 0 ? head : head + ': ' + parts.join('; ') + '.';
+}
+
+function steps(v) {
+  const identityDone = v.sessions.identity && v.sessions.identity.final;
+  const documentDone = !v.sessions.document ? false : v.sessions.document.final;
+  const decided = v.status !== 'PENDING';
+  const two = v.method === 'TWO_SESSIONS';
+  const list = [['Identity document and selfie', identityDone || decided], ...(two ? [['Second document', documentDone || decided]] : []), ['Decision', decided]];
+  let nowMarked = false;
+  return list.map(([label, done]) => {
+    const now = !done && !nowMarked; if (now) nowMarked = true;
+    return '<li class="' + (done ? 'done' : now ? 'now' : '') + '"' + (now ? ' aria-current="step"' : '') + '>' + esc(label) + (done ? ' ✓' : '') + '</li>';
+  }).join('');
+}
+
 async function refresh(id) {
   const res = await fetch('/verifications/' + encodeURIComponent(id));
-  if (!res.ok) return;
+  if (!res.ok) { if (res.status === 404) showError('Verification ' + id + ' not found.'); return; }
   const v = await res.json();
+  // A verification opened from the URL: the form names its client (so Resume and Start act for it).
+  if (!current || current.verificationId !== v.verificationId) document.querySelector('#start [name=clientId]').value = v.clientId;
+  current = v;
   $('current').hidden = false;
   $('vid').textContent = v.verificationId;
+  $('steps').innerHTML = steps(v);
   $('status').textContent = v.status;
   $('status').className = 'status ' + v.status;
-  $('reasons').textContent = v.reasons.length ? v.reasons.join(', ') : '';
-  $('flow').hidden = v.status !== 'PENDING' || !$('flow').href.includes('authToken');
-  const rows = [['', 'scanRef', 'overall', 'final', 'docType']];
-  for (const [name, s] of Object.entries(v.sessions)) rows.push(s ? [name, s.scanRef, s.overall, s.final, s.docType] : [name, '—', '', '', '']);
-  $('sessions').innerHTML = rows.map((r, i) => '<tr>' + r.map((c) => (i ? '<td>' : '<th>') + esc(c)).join('') + '</tr>').join('');
-  const report = [['pair', 'field', 'verdict', 'score', 'method', 'compared']];
+  $('summary').textContent = summary(v);
+  const pending = v.status === 'PENDING';
+  $('flow').hidden = !pending || !$('flow').href.startsWith('http');
+  $('resume').hidden = !pending;
+  $('cancel').hidden = !pending;
+  const rows = [['session', 'scanRef', 'iDenfy says', 'final', 'document']];
+  for (const [name, s] of Object.entries(v.sessions)) rows.push(s ? [name === 'identity' ? 'identity' : 'second document', s.scanRef, s.overall || '—', s.final ? 'yes' : 'no', s.docType] : [name === 'identity' ? 'identity' : 'second document', 'not created yet', '', '', '']);
+  $('sessions').innerHTML = rows.map((r, i) => '<tr>' + r.map((c) => (i ? '<td>' : '<th scope="col">') + esc(c)).join('') + '</tr>').join('');
+  const report = [];
   for (const [pair, fields] of Object.entries((v.report && v.report.pairs) || {})) {
-    for (const [field, c] of Object.entries(fields)) report.push([pair, field, c.verdict, c.score, c.method, (c.compared || []).join(' ↔ ')]);
+    for (const [field, c] of Object.entries(fields)) report.push('<tr><td>' + esc(PAIRS[pair] || pair) + '</td><td>' + esc(FIELDS[field] || field) + '</td><td class="' + esc(c.verdict) + '">' + esc(c.verdict) + ' — ' + esc(VERDICTS[c.verdict] || '') + '</td><td>' + esc(c.method) + '</td><td>' + esc((c.compared || []).join(' ↔ ')) + '</td></tr>');
   }
   const dc = v.report && v.report.documentChecks;
-  if (dc) {
-    report.push(['document', 'type', dc.documentType.allowed ? 'ALLOWED' : 'NOT ALLOWED', '', '', dc.documentType.value]);
-    report.push(['document', 'validity', dc.validity.valid ? 'VALID' : 'EXPIRED/MISSING', '', '', dc.validity.expiryDate]);
-  }
-  $('report').innerHTML = report.length > 1
-    ? report.map((r, i) => '<tr>' + r.map((c) => (i ? '<td>' : '<th>') + esc(c)).join('') + '</tr>').join('')
-    : '<tr><td class="muted">No report yet: waiting for both final results.</td></tr>';
-  if (v.status !== 'PENDING') clearInterval(timer);
+  if (dc && dc.documentType) report.push('<tr><td>second document</td><td>type</td><td class="' + (dc.documentType.allowed ? 'MATCH' : 'MISMATCH') + '">' + (dc.documentType.allowed ? 'allowed' : 'not allowed') + '</td><td></td><td>' + esc(dc.documentType.value) + '</td></tr>');
+  if (dc && dc.validity) report.push('<tr><td>second document</td><td>validity</td><td class="' + (dc.validity.valid ? 'MATCH' : 'MISMATCH') + '">' + (dc.validity.valid ? 'valid' : 'expired or missing') + '</td><td></td><td>' + esc(dc.validity.expiryDate) + '</td></tr>');
+  $('report').innerHTML = report.length
+    ? '<tr><th scope="col">compared</th><th scope="col">field</th><th scope="col">verdict</th><th scope="col">how</th><th scope="col">as written</th></tr>' + report.join('')
+    : '<tr><td class="muted">' + (pending ? 'No report yet: waiting for both final results.' : 'Decided without comparing the documents (' + esc(v.reasons.map((r) => REASONS[r] || r).join('; ')) + ').') + '</td></tr>';
+  listClient(v.clientId);
+  if (!pending) clearInterval(timer);
 }
-function watch(id) {
+
+async function listClient(clientId) {
+  const res = await fetch('/verifications?clientId=' + encodeURIComponent(clientId) + '&limit=10');
+  if (!res.ok) return;
+  const out = await res.json();
+  $('mine').hidden = out.items.length === 0;
+  $('list').innerHTML = '<tr><th scope="col">verification</th><th scope="col">status</th><th scope="col">started</th></tr>' + out.items.map((i) => '<tr><td><a href="/?verification=' + encodeURIComponent(i.verificationId) + '">' + esc(i.verificationId) + '</a></td><td class="' + esc(i.status) + '">' + esc(i.status) + '</td><td>' + esc(i.createdAt) + '</td></tr>').join('');
+}
+
+function follow(id) {
+  sessionStorage.setItem(KEY, id);
+  const url = new URL(location.href);
+  url.searchParams.delete('result');
+  url.searchParams.set('verification', id);
+  history.replaceState(null, '', url);
   clearInterval(timer);
   refresh(id);
   timer = setInterval(() => refresh(id), 1000);
 }
-const resumed = sessionStorage.getItem(KEY);
-if (resumed) watch(resumed);
+
+const shown = new URLSearchParams(location.search).get('verification') || sessionStorage.getItem(KEY);
+if (shown) follow(shown);
 </script></body></html>`;
 
 export const localPage: ExtraRoute = (req, res, url) => {
-  if (req.method !== 'GET' || url.pathname !== '/') return false;
+  if (req.method !== 'GET') return false;
+  if (url.pathname === '/favicon.svg' || url.pathname === '/favicon.ico') {
+    res.writeHead(200, { 'content-type': 'image/svg+xml', 'cache-control': 'max-age=86400' });
+    res.end(FAVICON);
+    return true;
+  }
+  if (url.pathname !== '/') return false;
   res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
   res.end(HTML);
   return true;

@@ -57,10 +57,15 @@ it('starts a verification, completes both hosted steps by clicking, and shows VE
   await page.fill('input[name=docLastName]', 'ODEGARD');
   await page.click('#finish');
 
-  await page.waitForURL(/\/\?result=success$/);
+  // Back on the page, which puts the verification in its URL.
+  await page.waitForURL(/\/\?verification=/);
   await page.waitForSelector('#status.VERIFIED', { timeout: 30_000 });
+  expect(await page.textContent('#summary')).toContain('both documents show the same person');
+  expect(await page.textContent('#steps')).toMatch(
+    /Identity document and selfie ✓.*Second document ✓.*Decision ✓/,
+  );
   const report = await page.textContent('#report');
-  expect(report).toContain('identity~document');
+  expect(report).toContain('identity document ↔ second document');
   expect(report).toContain('MATCH');
   expect(report).toContain('ODEGARD ↔ ODEGARD');
   const sessions = await page.textContent('#sessions');
@@ -74,6 +79,35 @@ it('starts a verification, completes both hosted steps by clicking, and shows VE
   const events = await waitForEvents(system, verificationId, 'the event');
   expect(events).toHaveLength(1);
   expect(events[0]?.detail.status).toBe('VERIFIED');
+
+  // A new tab (or a shared link) shows the same verification from the URL alone.
+  const other = await browser.newPage();
+  await other.goto(page.url());
+  await other.waitForSelector('#status.VERIFIED');
+  expect(await other.textContent('#vid')).toBe(verificationId);
+  expect(await other.textContent('#list')).toContain(verificationId);
+});
+
+it('at a phone’s width (360 px) nothing overflows; cancel ends a verification and says so in words', async () => {
+  const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
+  await page.goto(system.apiUrl);
+  await page.fill('input[name=clientId]', 'browser-phone-1');
+  await page.click('#startButton');
+  await page.waitForSelector('#status.PENDING');
+  expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
+  // Resume asks the API where the person left off: still the identity step, the same link.
+  const link = await page.getAttribute('#flow', 'href');
+  await page.evaluate("document.getElementById('flow').href = 'about:blank'");
+  await page.click('#resume');
+  await page.waitForFunction(`document.getElementById('flow').href === ${JSON.stringify(link)}`);
+  await page.click('#cancel');
+  await page.waitForSelector('#status.EXPIRED');
+  expect(await page.textContent('#summary')).toBe('Ended without a decision: the client cancelled it.');
+  expect(await page.textContent('#report')).toContain('Decided without comparing the documents');
+  expect(await page.isHidden('#cancel')).toBe(true);
+  expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
+  const icon = await page.request.get(`${system.apiUrl}/favicon.ico`);
+  expect(icon.status()).toBe(200);
 });
 
 it('shows the API’s validation message for a bad start', async () => {
@@ -82,4 +116,10 @@ it('shows the API’s validation message for a bad start', async () => {
   await page.fill('input[name=clientId]', 'has spaces');
   await page.click('#startButton');
   await page.waitForSelector('#error:has-text("clientId")');
+  // The faulty field is marked and focused, and the message is announced (role=alert).
+  expect(await page.getAttribute('input[name=clientId]', 'aria-invalid')).toBe('true');
+  expect(await page.evaluate("document.activeElement && document.activeElement.getAttribute('name')")).toBe(
+    'clientId',
+  );
+  expect(await page.getAttribute('#error', 'role')).toBe('alert');
 });
