@@ -70,6 +70,7 @@ it('starts a verification, completes both hosted steps by clicking, and shows VE
   expect(report).toContain('ODEGARD ↔ ODEGARD');
   const sessions = await page.textContent('#sessions');
   expect(sessions).toContain('RESIDENCE_PERMIT');
+  expect(await seriousFindings(page)).toEqual([]);
 
   const shots = join(__dirname, '..', '..', '.local');
   mkdirSync(shots, { recursive: true });
@@ -122,4 +123,27 @@ it('shows the API’s validation message for a bad start', async () => {
     'clientId',
   );
   expect(await page.getAttribute('#error', 'role')).toBe('alert');
+});
+
+/** axe-core's findings on the page as it is now, serious and critical only (WCAG 2 A and AA rules). */
+async function seriousFindings(page: import('playwright-core').Page): Promise<string[]> {
+  await page.addScriptTag({ path: require.resolve('axe-core') });
+  const found = (await page.evaluate(
+    "axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length })))",
+  )) as { id: string; impact: string; nodes: number }[];
+  return found
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.nodes})`);
+}
+
+it('has no serious or critical accessibility findings (axe-core, WCAG 2 AA), empty and with a decision', async () => {
+  const page = await browser.newPage();
+  await page.goto(system.apiUrl);
+  expect(await seriousFindings(page)).toEqual([]);
+  await page.fill('input[name=clientId]', 'browser-a11y-1');
+  await page.click('#startButton');
+  await page.waitForSelector('#status.PENDING');
+  await page.click('#cancel');
+  await page.waitForSelector('#status.EXPIRED');
+  expect(await seriousFindings(page)).toEqual([]);
 });
