@@ -8,7 +8,9 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE } from '../functions/shared/metric-names';
 
-export const HANDLER_METADATA_KEY = 'idenfy-multidoc:handler';
+import { HANDLER_METADATA_KEY } from './handler-metadata';
+
+export { HANDLER_METADATA_KEY };
 
 export interface MultidocFunctionProps {
   /** File name under functions/handlers, without extension. */

@@ -3,13 +3,25 @@
  * serves exactly what `cdk deploy` would create (docs/architecture.md §5).
  */
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { App } from 'aws-cdk-lib';
-import { configFromContext } from '../lib/config';
-import { MultidocStack } from '../lib/multidoc-stack';
-import { HANDLER_METADATA_KEY } from '../lib/node-function';
+import { join, relative } from 'node:path';
+import { HANDLER_METADATA_KEY } from '../lib/handler-metadata';
+
+const ROOT = join(__dirname, '..');
+/** Synthesized templates by the hash of what they are made from (gitignored, like all of .local/). */
+const CACHE_DIR = process.env.LOCAL_TEMPLATE_CACHE ?? join(ROOT, '.local', 'template-cache');
 
 export type Intrinsic = unknown;
 
@@ -23,8 +35,29 @@ export interface CfnTemplate {
   Resources: Record<string, CfnResource>;
 }
 
-/** Synthesizes the stack in-process. Bundling is skipped: local mode runs the handler sources directly. */
+/**
+ * The stack's template, synthesized in-process (bundling is skipped: local mode runs the handler
+ * sources directly). Reused while its inputs are unchanged: the key hashes the context and every file
+ * the stack is built from (lib/, functions/, the lockfile), so any edit synthesizes afresh. A warm
+ * start does not even load the CDK.
+ */
 export function synthTemplate(context: Record<string, unknown> = {}): CfnTemplate {
+  const cached = join(CACHE_DIR, `template-${inputsHash(context)}.json`);
+  if (existsSync(cached)) return JSON.parse(readFileSync(cached, 'utf8')) as CfnTemplate;
+  const template = synthNow(context);
+  mkdirSync(CACHE_DIR, { recursive: true });
+  // Written whole, then renamed: a concurrent start never reads half a file.
+  const partial = `${cached}.${process.pid}.tmp`;
+  writeFileSync(partial, JSON.stringify(template));
+  renameSync(partial, cached);
+  return template;
+}
+
+function synthNow(context: Record<string, unknown>): CfnTemplate {
+  // Loaded only on a cache miss: the CDK takes seconds to load.
+  const { App } = require('aws-cdk-lib') as typeof import('aws-cdk-lib');
+  const { configFromContext } = require('../lib/config') as typeof import('../lib/config');
+  const { MultidocStack } = require('../lib/multidoc-stack') as typeof import('../lib/multidoc-stack');
   const outdir = mkdtempSync(join(tmpdir(), 'multidoc-synth-'));
   try {
     const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [], ...context } });
@@ -34,6 +67,25 @@ export function synthTemplate(context: Record<string, unknown> = {}): CfnTemplat
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
+}
+
+/** SHA-256 of the context and of every source the template can depend on. */
+export function inputsHash(context: Record<string, unknown>): string {
+  const hash = createHash('sha256').update(JSON.stringify(context));
+  const files = [
+    ...sources(join(ROOT, 'lib')),
+    ...sources(join(ROOT, 'functions')),
+    join(ROOT, 'package-lock.json'),
+  ];
+  for (const f of files.sort()) hash.update(relative(ROOT, f)).update(readFileSync(f));
+  return hash.digest('hex').slice(0, 32);
+}
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? sources(path) : name.endsWith('.ts') ? [path] : [];
+  });
 }
 
 export function resourcesOfType(t: CfnTemplate, type: string): [string, CfnResource][] {

@@ -4,7 +4,8 @@
  *   2. AWS API calls per path (counted inside the SDK) and warm secret reads;
  *   3. warm CPU of our logic with in-memory adapters, beside iDenfy's Express recipe;
  *   4. end to end through the local system at several concurrency levels, beside the moto floor;
- *   5. cost per 1,000 verifications at list prices.
+ *   5. cost per 1,000 verifications at list prices;
+ *   6. `npm start` to healthy, cold (template synthesized) and warm (template reused).
  * `--smoke` runs every section at a tiny size (CI: it must complete; nothing is asserted on speed).
  */
 import { cpus, totalmem } from 'node:os';
@@ -14,6 +15,7 @@ import { countCalls } from './bench/calls';
 import { measureColdInit } from './bench/cold-init';
 import { ASSUMPTIONS, costPer1000, PRICES } from './bench/cost';
 import { measurePipeline } from './bench/pipeline';
+import { measureStartup } from './bench/startup';
 import { measureWarmCpu } from './bench/warm-cpu';
 
 const smoke = process.argv.includes('--smoke');
@@ -177,6 +179,19 @@ async function main() {
     await system.stop();
     await moto?.stop();
   }
+
+  console.log('\n## 6. `npm start` to healthy (spawned as a person runs it; moto included)\n');
+  const startup = await measureStartup(smoke ? 1 : 3);
+  const median = [...startup.warm].sort((a, b) => a - b)[Math.floor(startup.warm.length / 2)] ?? Number.NaN;
+  console.log(
+    table(
+      ['start', 'seconds to healthy'],
+      [
+        ['cold (no cached template: the CDK loads, the stack is synthesized)', startup.cold.toFixed(1)],
+        [`warm (template reused by its inputs' hash), median of ${startup.warm.length}`, median.toFixed(1)],
+      ],
+    ),
+  );
 }
 
 main().catch((err) => {

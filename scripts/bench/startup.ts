@@ -1,0 +1,51 @@
+/**
+ * `npm start` from launch to healthy, cold (no cached template: the CDK is loaded and the stack
+ * synthesized) and warm (the template reused by its inputs' hash), measured as a person would: spawn
+ * the real start script, poll /health, stop it. Printed by the bench; never asserted.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, waitForHttp } from '../../local/emulator';
+
+const ROOT = join(__dirname, '..', '..');
+
+async function once(cacheDir: string): Promise<number> {
+  const [api, sim, moto] = [await freePort(), await freePort(), await freePort()];
+  const { AWS_ENDPOINT_URL: _own, ...env } = process.env;
+  const started = performance.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
+    cwd: ROOT,
+    env: {
+      ...env,
+      API_PORT: String(api),
+      SIMULATOR_PORT: String(sim),
+      MOTO_PORT: String(moto),
+      LOCAL_TEMPLATE_CACHE: cacheDir,
+      EVENTS_FILE: join(cacheDir, 'events.jsonl'),
+    },
+    stdio: 'ignore',
+  });
+  try {
+    await waitForHttp(`http://127.0.0.1:${api}/health`, 180_000, () => child.exitCode === null);
+    return (performance.now() - started) / 1000;
+  } finally {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGINT');
+    await exited;
+  }
+}
+
+/** Seconds to healthy: the first start with an empty template cache, then `warmRuns` warm ones. */
+export async function measureStartup(warmRuns: number): Promise<{ cold: number; warm: number[] }> {
+  const cacheDir = mkdtempSync(join(tmpdir(), 'multidoc-startup-'));
+  try {
+    const cold = await once(cacheDir);
+    const warm: number[] = [];
+    for (let i = 0; i < warmRuns; i++) warm.push(await once(cacheDir));
+    return { cold, warm };
+  } finally {
+    rmSync(cacheDir, { recursive: true, force: true });
+  }
+}
