@@ -28,9 +28,16 @@ export class Functions {
     const policy: Record<string, string> = config.decisionPolicy
       ? { DECISION_POLICY: config.decisionPolicy }
       : {};
-    const token = new MultidocFunction(stack, 'Token', {
+    // The functions that call iDenfy (the runtime reads these as one section: shared/config.ts).
+    const idenfy = {
+      SECRET_ID: store.secret.secretArn,
+      IDENFY_BASE_URL: config.idenfyBaseUrl,
+      IDENFY_TIMEOUT_MS: String(config.idenfyTimeoutMs),
+    };
+    const powertoolsTracer = config.tracer === 'powertools';
+    this.token = new MultidocFunction(stack, 'Token', {
       handler: 'token',
-      powertoolsTracer: config.tracer === 'powertools',
+      powertoolsTracer,
       description:
         'Starts, lists, reviews, cancels and erases verifications; creates iDenfy sessions; continue links',
       timeout: Duration.seconds(29),
@@ -39,9 +46,7 @@ export class Functions {
         ...events,
         // A cancellation is a decision: it records the policy version it was made under.
         ...policy,
-        SECRET_ID: store.secret.secretArn,
-        IDENFY_BASE_URL: config.idenfyBaseUrl,
-        IDENFY_TIMEOUT_MS: String(config.idenfyTimeoutMs),
+        ...idenfy,
         DEFAULT_SUCCESS_URL: config.defaultSuccessUrl,
         DEFAULT_ERROR_URL: config.defaultErrorUrl,
         DEFAULT_UNVERIFIED_URL: config.defaultUnverifiedUrl,
@@ -54,9 +59,9 @@ export class Functions {
         ...(config.additionalSteps ? { ADDITIONAL_STEPS: config.additionalSteps } : {}),
       },
     });
-    const webhook = new MultidocFunction(stack, 'Webhook', {
+    this.webhook = new MultidocFunction(stack, 'Webhook', {
       handler: 'webhook',
-      powertoolsTracer: config.tracer === 'powertools',
+      powertoolsTracer,
       description: "Verifies and records iDenfy's webhooks, queues the comparison",
       // iDenfy gives up on an answer after 10 s.
       timeout: Duration.seconds(9),
@@ -69,16 +74,16 @@ export class Functions {
         ...(config.webhookAllowedIps ? { WEBHOOK_ALLOWED_IPS: config.webhookAllowedIps } : {}),
       },
     });
-    const comparator = new MultidocFunction(stack, 'Comparator', {
+    this.comparator = new MultidocFunction(stack, 'Comparator', {
       handler: 'comparator',
-      powertoolsTracer: config.tracer === 'powertools',
+      powertoolsTracer,
       description: 'Compares both sessions of a verification, decides and publishes the status',
       timeout: COMPARATOR_TIMEOUT,
       environment: { ...common, ...events, ...policy },
     });
-    const sweeper = new MultidocFunction(stack, 'Sweeper', {
+    this.sweeper = new MultidocFunction(stack, 'Sweeper', {
       handler: 'sweeper',
-      powertoolsTracer: config.tracer === 'powertools',
+      powertoolsTracer,
       description:
         'Scheduled: expires abandoned verifications, retries unpublished events and erasures, announces expiring permits',
       timeout: Duration.minutes(5),
@@ -86,15 +91,10 @@ export class Functions {
         ...common,
         ...events,
         ...policy,
-        SECRET_ID: store.secret.secretArn,
-        IDENFY_BASE_URL: config.idenfyBaseUrl,
-        IDENFY_TIMEOUT_MS: String(config.idenfyTimeoutMs),
+        ...idenfy,
       },
     });
-    this.token = token;
-    this.webhook = webhook;
-    this.comparator = comparator;
-    this.sweeper = sweeper;
+    const { token, webhook, comparator, sweeper } = this;
 
     // Least privilege: each function gets only the table actions it performs.
     const tableActions = (actions: string[], index?: string) =>

@@ -3,32 +3,17 @@
  * synthesized) and warm (the template reused by its inputs' hash), measured as a person would: spawn
  * the real start script, poll /health, stop it. Printed by the bench; never asserted.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, waitForHttp } from '../../local/emulator';
-
-const ROOT = join(__dirname, '..', '..');
+import { waitForHttp } from '../../local/emulator';
+import { spawnNpmStart } from '../../test/support/npm-start';
 
 async function once(cacheDir: string): Promise<number> {
-  const [api, sim, moto] = [await freePort(), await freePort(), await freePort()];
-  const { AWS_ENDPOINT_URL: _own, ...env } = process.env;
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
-    cwd: ROOT,
-    env: {
-      ...env,
-      API_PORT: String(api),
-      SIMULATOR_PORT: String(sim),
-      MOTO_PORT: String(moto),
-      LOCAL_TEMPLATE_CACHE: cacheDir,
-      EVENTS_FILE: join(cacheDir, 'events.jsonl'),
-    },
-    stdio: 'ignore',
-  });
+  const { child, apiUrl } = await spawnNpmStart({ LOCAL_TEMPLATE_CACHE: cacheDir });
   try {
-    await waitForHttp(`http://127.0.0.1:${api}/health`, 180_000, () => child.exitCode === null);
+    await waitForHttp(`${apiUrl}/health`, 180_000, () => child.exitCode === null);
     return (performance.now() - started) / 1000;
   } finally {
     const exited = new Promise((resolve) => child.once('exit', resolve));

@@ -2,11 +2,9 @@
  * Local mode serves what the template defines, behaves like Lambda's SQS event source, and
  * `npm start` runs the whole system as a process that leaves nothing behind.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { type ChildProcess, execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   DeleteMessageCommand,
   GetQueueAttributesCommand,
@@ -14,10 +12,11 @@ import {
   SendMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import { freePort, waitForHttp } from '../../local/emulator';
+import { waitForHttp } from '../../local/emulator';
 import type { LocalSystem } from '../../local/system';
 import { queueEventSources, resourcesOfType, routes } from '../../local/template';
 import { redrive } from '../../scripts/redrive-dlq';
+import { spawnNpmStart } from '../support/npm-start';
 import {
   continueToDocument,
   http,
@@ -169,33 +168,15 @@ describe('npm start', () => {
   // No start-up time is asserted (a shared machine is noisy: `npm run bench` reports it); the wait
   // below only keeps a hung start from blocking the run forever.
   it('becomes healthy, runs a journey to one event line, and Ctrl-C leaves no process behind', async () => {
-    const [apiPort, simulatorPort, motoPort] = [await freePort(), await freePort(), await freePort()];
-    const eventsFile = join(mkdtempSync(join(tmpdir(), 'multidoc-start-')), 'events.jsonl');
-    const { AWS_ENDPOINT_URL: _own, ...env } = process.env;
-    // What `npm start` runs, as one process (a signal reaches it directly).
-    child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
-      cwd: join(__dirname, '..', '..'),
-      env: {
-        ...env,
-        API_PORT: String(apiPort),
-        SIMULATOR_PORT: String(simulatorPort),
-        MOTO_PORT: String(motoPort),
-        EVENTS_FILE: eventsFile,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout?.on('data', (d: Buffer) => {
-      output += d.toString();
-    });
-    child.stderr?.on('data', (d: Buffer) => {
-      output += d.toString();
-    });
-    const api = `http://127.0.0.1:${apiPort}`;
+    const started = await spawnNpmStart();
+    child = started.child;
+    const { eventsFile, output } = started;
+    const { simulator: simulatorPort, moto: motoPort } = started.ports;
+    const api = started.apiUrl;
     await waitForHttp(`${api}/health`, 150_000, () => child?.exitCode === null).catch((err) => {
-      throw new Error(`${err}\n${output}`);
+      throw new Error(`${err}\n${output()}`);
     });
-    await waitFor(() => (output.includes('Ready in') ? true : undefined), 'the ready line');
+    await waitFor(() => (output().includes('Ready in') ? true : undefined), 'the ready line');
 
     const system = { apiUrl: api, simulator: { url: `http://127.0.0.1:${simulatorPort}` } } as LocalSystem;
     const clientId = 'npm-start-1';
@@ -215,7 +196,7 @@ describe('npm start', () => {
     });
     // The console line follows the file's (the child's stdout reaches us a moment later).
     await waitFor(
-      () => (output.includes(`${verificationId}  VERIFIED`) ? true : undefined),
+      () => (output().includes(`${verificationId}  VERIFIED`) ? true : undefined),
       'the console line',
     );
 
@@ -234,27 +215,13 @@ describe('npm start', () => {
     const held = createServer();
     await new Promise<void>((resolve) => held.listen(0, '127.0.0.1', resolve));
     const busyPort = (held.address() as AddressInfo).port;
-    const motoPort = await freePort();
-    const { AWS_ENDPOINT_URL: _own, ...env } = process.env;
-    const run = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
-      cwd: join(__dirname, '..', '..'),
-      env: {
-        ...env,
-        SIMULATOR_PORT: String(busyPort),
-        API_PORT: String(await freePort()),
-        MOTO_PORT: String(motoPort),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    run.stderr?.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
+    const { child: run, ports, output } = await spawnNpmStart({ SIMULATOR_PORT: String(busyPort) });
+    const motoPort = ports.moto;
     const code = await new Promise<number | null>((resolve) => run.once('exit', resolve));
     held.close();
     expect(code).toBe(1);
-    expect(stderr).toContain(`Port ${busyPort} is in use: the iDenfy simulator`);
-    expect(stderr).toContain('SIMULATOR_PORT=<port>');
+    expect(output()).toContain(`Port ${busyPort} is in use: the iDenfy simulator`);
+    expect(output()).toContain('SIMULATOR_PORT=<port>');
     // Nothing was started: no moto on its port.
     await expect(fetch(`http://127.0.0.1:${motoPort}/moto-api/`)).rejects.toThrow();
   });

@@ -2,12 +2,12 @@
  * The README's curl walkthrough, run as written against `npm start` (only its ports and events file
  * moved to free ones), twice in a row: each run must reach VERIFIED with its own event.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { type ChildProcess, execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort, waitForHttp } from '../../local/emulator';
+import { waitForHttp } from '../../local/emulator';
+import { spawnNpmStart } from '../support/npm-start';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -26,20 +26,10 @@ afterAll(() => {
 });
 
 it('the README’s curl walkthrough reaches VERIFIED with its own event, twice in a row', async () => {
-  const [apiPort, simulatorPort, motoPort] = [await freePort(), await freePort(), await freePort()];
-  const eventsFile = join(mkdtempSync(join(tmpdir(), 'multidoc-readme-')), 'events.jsonl');
-  const { AWS_ENDPOINT_URL: _own, ...env } = process.env;
-  child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
-    cwd: ROOT,
-    env: {
-      ...env,
-      API_PORT: String(apiPort),
-      SIMULATOR_PORT: String(simulatorPort),
-      MOTO_PORT: String(motoPort),
-      EVENTS_FILE: eventsFile,
-    },
-    stdio: 'ignore',
-  });
+  const started = await spawnNpmStart();
+  child = started.child;
+  const { eventsFile } = started;
+  const { api: apiPort, simulator: simulatorPort } = started.ports;
   await waitForHttp(`http://127.0.0.1:${apiPort}/health`, 150_000, () => child?.exitCode === null);
 
   const script = walkthrough()

@@ -2,10 +2,19 @@
  * Erasure: removes the personal data by key, conditional on what it read (so no concurrent write outruns it).
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry, Erasure } from '../../app/model';
 import { auditPut } from './reviews';
-import { documentKey, dueParts, type Table, ttlAfter, updateExpression, VERIFICATION, vKey } from './table';
+import {
+  documentKey,
+  dueParts,
+  readPartition,
+  type Table,
+  ttlAfter,
+  updateExpression,
+  VERIFICATION,
+  vKey,
+} from './table';
 import { get } from './verifications';
 
 export async function erase(
@@ -15,24 +24,10 @@ export async function erase(
   audit: AuditEntry,
   retentionDays: number,
 ): Promise<'erased' | 'changed' | 'refused'> {
-  // One read of the verification's partition (the verification, its slots, its audit lines). The transaction below removes what this read
-  // found and is conditional on nothing having been added since: a review (its note) bumps `version`,
+  // One read of the verification's partition (the verification, its slots, its audit lines). The
+  // transaction below removes what this read found and is conditional on nothing having been added since: a review (its note) bumps `version`,
   // a document binding bumps `bindingVersion`. A webhook needs no read: its slot is tombstoned by key.
-  const items: Record<string, unknown>[] = [];
-  let after: Record<string, unknown> | undefined;
-  do {
-    const out = await t.doc.send(
-      new QueryCommand({
-        TableName: t.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': `V#${verificationId}` },
-        ConsistentRead: true,
-        ExclusiveStartKey: after,
-      }),
-    );
-    items.push(...(out.Items ?? []));
-    after = out.LastEvaluatedKey;
-  } while (after);
+  const items = await readPartition(t, verificationId);
   const main = items.find((i) => i.sk === VERIFICATION);
   if (!main) return 'refused';
   const notes = items.filter((i) => String(i.sk).startsWith('AUDIT#') && i.note != null);

@@ -1,9 +1,5 @@
-/**
- * Outbox: the claim to publish a verification's pending event, and marking it published.
- */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dueParts, ignoreConditionFailed, type Table, updateExpression, vKey } from './table';
+import { dueParts, ignoreConditionFailed, type Table, updateExpression, vKey, writeIf } from './table';
 
 export async function claimOutbox(
   t: Table,
@@ -13,8 +9,8 @@ export async function claimOutbox(
   now: Date,
   leaseMs: number,
 ) {
-  try {
-    await t.doc.send(
+  return writeIf(
+    t.doc.send(
       new UpdateCommand({
         TableName: t.tableName,
         Key: vKey(verificationId),
@@ -30,12 +26,8 @@ export async function claimOutbox(
           ':runId': runId,
         },
       }),
-    );
-    return true;
-  } catch (err) {
-    if (err instanceof ConditionalCheckFailedException) return false;
-    throw err;
-  }
+    ),
+  );
 }
 
 export async function releaseOutbox(t: Table, verificationId: string, runId: string): Promise<void> {

@@ -22,12 +22,13 @@ import {
   toResult,
   ttlAfter,
   vKey,
+  writeIf,
 } from './table';
 import { get } from './verifications';
 
 export async function claimDocumentSession(t: Table, verificationId: string, claim: Lease, now: Date) {
-  try {
-    await t.doc.send(
+  return writeIf(
+    t.doc.send(
       new UpdateCommand({
         TableName: t.tableName,
         Key: vKey(verificationId),
@@ -38,12 +39,8 @@ export async function claimDocumentSession(t: Table, verificationId: string, cla
         ExpressionAttributeNames: { '#status': 'status', '#document': 'document', '#until': 'until' },
         ExpressionAttributeValues: { ':claim': claim, ':pending': 'PENDING', ':now': now.getTime() },
       }),
-    );
-    return true;
-  } catch (err) {
-    if (err instanceof ConditionalCheckFailedException) return false;
-    throw err;
-  }
+    ),
+  );
 }
 
 export async function releaseDocumentSession(

@@ -15,8 +15,13 @@
  * Every item carries `ttl` so personal data expires after the retention period.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { AuditEntry, Verification } from '../../app/model';
+import {
+  type DynamoDBDocumentClient,
+  QueryCommand,
+  UpdateCommand,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { type AuditEntry, type Verification, VersionConflict } from '../../app/model';
 import type { SessionResult, SessionRole } from '../../domain/types';
 
 export const VERIFICATION = 'VERIFICATION';
@@ -119,4 +124,51 @@ export function toVerification(item: Record<string, unknown>): Verification {
 export interface Table {
   doc: DynamoDBDocumentClient;
   tableName: string;
+}
+
+/** Every item of a verification's partition (the verification, its session slots, its audit lines), read consistently. */
+export async function readPartition(t: Table, verificationId: string): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let after: Record<string, unknown> | undefined;
+  do {
+    const out = await t.doc.send(
+      new QueryCommand({
+        TableName: t.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `V#${verificationId}` },
+        ConsistentRead: true,
+        ExclusiveStartKey: after,
+      }),
+    );
+    items.push(...(out.Items ?? []));
+    after = out.LastEvaluatedKey;
+  } while (after);
+  return items;
+}
+
+/** A claim: true when the conditional write took, false when its condition did not hold. */
+export async function writeIf(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch (err) {
+    if (err instanceof ConditionalCheckFailedException) return false;
+    throw err;
+  }
+}
+
+/** A version-checked update of the verification: the verification as written, or VersionConflict. */
+export async function updateVerification(
+  t: Table,
+  input: Omit<UpdateCommandInput, 'TableName' | 'ReturnValues'>,
+): Promise<Verification> {
+  try {
+    const out = await t.doc.send(
+      new UpdateCommand({ ...input, TableName: t.tableName, ReturnValues: 'ALL_NEW' }),
+    );
+    return toVerification(out.Attributes ?? {});
+  } catch (err) {
+    if (err instanceof ConditionalCheckFailedException) throw new VersionConflict();
+    throw err;
+  }
 }

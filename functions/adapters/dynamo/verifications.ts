@@ -2,15 +2,8 @@
  * Verifications and decisions: the verification item, a client's start slot, and the writes that decide or
  * re-announce (each conditional on the version read).
  */
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import {
   type DecisionWrite,
   type Lease,
@@ -21,7 +14,6 @@ import {
   type StartSlot,
   sessionsOf,
   type Verification,
-  VersionConflict,
 } from '../../app/model';
 import { slotPut } from './sessions';
 import {
@@ -30,6 +22,7 @@ import {
   ignoreConditionFailed,
   isRecordedResult,
   pendingKey,
+  readPartition,
   sessionKey,
   type Table,
   toAudit,
@@ -37,8 +30,10 @@ import {
   toVerification,
   ttlAfter,
   updateExpression,
+  updateVerification,
   VERIFICATION,
   vKey,
+  writeIf,
 } from './table';
 
 export async function get(t: Table, verificationId: string): Promise<Verification | undefined> {
@@ -49,21 +44,7 @@ export async function get(t: Table, verificationId: string): Promise<Verificatio
 }
 
 export async function snapshot(t: Table, verificationId: string) {
-  const items: Record<string, unknown>[] = [];
-  let after: Record<string, unknown> | undefined;
-  do {
-    const out = await t.doc.send(
-      new QueryCommand({
-        TableName: t.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': `V#${verificationId}` },
-        ConsistentRead: true,
-        ExclusiveStartKey: after,
-      }),
-    );
-    items.push(...(out.Items ?? []));
-    after = out.LastEvaluatedKey;
-  } while (after);
+  const items = await readPartition(t, verificationId);
   const main = items.find((i) => i.sk === VERIFICATION);
   if (!main) return undefined;
   return {
@@ -103,8 +84,8 @@ export async function claimStart(
             values: { ':seen': seen.claim.id, ':now': now.getTime() },
           }
         : { ConditionExpression: 'verificationId = :seen', values: { ':seen': seen.verificationId } };
-  try {
-    await t.doc.send(
+  return writeIf(
+    t.doc.send(
       new PutCommand({
         TableName: t.tableName,
         Item: {
@@ -116,12 +97,8 @@ export async function claimStart(
         ConditionExpression: condition.ConditionExpression,
         ...(Object.keys(condition.values).length ? { ExpressionAttributeValues: condition.values } : {}),
       }),
-    );
-    return true;
-  } catch (err) {
-    if (err instanceof ConditionalCheckFailedException) return false;
-    throw err;
-  }
+    ),
+  );
 }
 
 export async function releaseStart(t: Table, clientId: string, claimId: string): Promise<void> {
@@ -220,41 +197,31 @@ export async function saveDecision(
     ...due.set,
   ];
   if (d.documentExpiresOn) set.push('documentExpiresOn = :documentExpiresOn');
-  try {
-    const out = await t.doc.send(
-      new UpdateCommand({
-        TableName: t.tableName,
-        Key: vKey(verificationId),
-        UpdateExpression: updateExpression(set, due.remove),
-        // A document session attached after the read would be decided without: read again instead.
-        ConditionExpression:
-          d.expectedDocumentScanRef === null
-            ? 'version = :expected AND attribute_not_exists(#document)'
-            : 'version = :expected AND #document.scanRef = :documentScanRef',
-        ExpressionAttributeNames: { '#status': 'status', '#report': 'report', '#document': 'document' },
-        ExpressionAttributeValues: {
-          ':status': d.status,
-          ':reasons': d.reasons,
-          ':report': d.report,
-          ':checks': d.checks,
-          ':decidedAt': d.decidedAt,
-          ':outbox': d.outbox,
-          ':expected': expectedVersion,
-          ':next': d.outbox.version,
-          ':claim': d.claim,
-          ':decidedOn': d.decidedOn,
-          ...(d.expectedDocumentScanRef === null ? {} : { ':documentScanRef': d.expectedDocumentScanRef }),
-          ...(d.documentExpiresOn ? { ':documentExpiresOn': d.documentExpiresOn } : {}),
-          ...due.values,
-        },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return toVerification(out.Attributes ?? {});
-  } catch (err) {
-    if (err instanceof ConditionalCheckFailedException) throw new VersionConflict();
-    throw err;
-  }
+  return updateVerification(t, {
+    Key: vKey(verificationId),
+    UpdateExpression: updateExpression(set, due.remove),
+    // A document session attached after the read would be decided without: read again instead.
+    ConditionExpression:
+      d.expectedDocumentScanRef === null
+        ? 'version = :expected AND attribute_not_exists(#document)'
+        : 'version = :expected AND #document.scanRef = :documentScanRef',
+    ExpressionAttributeNames: { '#status': 'status', '#report': 'report', '#document': 'document' },
+    ExpressionAttributeValues: {
+      ':status': d.status,
+      ':reasons': d.reasons,
+      ':report': d.report,
+      ':checks': d.checks,
+      ':decidedAt': d.decidedAt,
+      ':outbox': d.outbox,
+      ':expected': expectedVersion,
+      ':next': d.outbox.version,
+      ':claim': d.claim,
+      ':decidedOn': d.decidedOn,
+      ...(d.expectedDocumentScanRef === null ? {} : { ':documentScanRef': d.expectedDocumentScanRef }),
+      ...(d.documentExpiresOn ? { ':documentExpiresOn': d.documentExpiresOn } : {}),
+      ...due.values,
+    },
+  });
 }
 
 export async function saveProviderResultChange(
@@ -266,34 +233,24 @@ export async function saveProviderResultChange(
   sweepAt: string,
   claim: OutboxClaim,
 ): Promise<Verification> {
-  try {
-    const out = await t.doc.send(
-      new UpdateCommand({
-        TableName: t.tableName,
-        Key: vKey(verificationId),
-        UpdateExpression:
-          'SET providerResultChanged = list_append(if_not_exists(providerResultChanged, :none), :change), ' +
-          'outbox = :outbox, version = :next, updatedAt = :at, outboxClaim = :claim, sweepPk = :duePk, sweepAt = :dueAt',
-        ConditionExpression: 'version = :expected AND attribute_not_exists(erasure)',
-        ExpressionAttributeValues: {
-          ':none': [],
-          ':change': [change],
-          ':outbox': outbox,
-          ':next': outbox.version,
-          ':at': change.at,
-          ':claim': claim,
-          ':expected': expectedVersion,
-          ':duePk': DUE,
-          ':dueAt': sweepAt,
-        },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return toVerification(out.Attributes ?? {});
-  } catch (err) {
-    if (err instanceof ConditionalCheckFailedException) throw new VersionConflict();
-    throw err;
-  }
+  return updateVerification(t, {
+    Key: vKey(verificationId),
+    UpdateExpression:
+      'SET providerResultChanged = list_append(if_not_exists(providerResultChanged, :none), :change), ' +
+      'outbox = :outbox, version = :next, updatedAt = :at, outboxClaim = :claim, sweepPk = :duePk, sweepAt = :dueAt',
+    ConditionExpression: 'version = :expected AND attribute_not_exists(erasure)',
+    ExpressionAttributeValues: {
+      ':none': [],
+      ':change': [change],
+      ':outbox': outbox,
+      ':next': outbox.version,
+      ':at': change.at,
+      ':claim': claim,
+      ':expected': expectedVersion,
+      ':duePk': DUE,
+      ':dueAt': sweepAt,
+    },
+  });
 }
 
 export async function saveExpiringNotice(
@@ -305,34 +262,24 @@ export async function saveExpiringNotice(
   sweepAt: string,
   claim: OutboxClaim,
 ): Promise<Verification> {
-  try {
-    const out = await t.doc.send(
-      new UpdateCommand({
-        TableName: t.tableName,
-        Key: vKey(verificationId),
-        UpdateExpression:
-          'SET outbox = :outbox, version = :next, expiringNotifiedAt = :at, sweepPk = :duePk, sweepAt = :dueAt, ' +
-          'outboxClaim = :claim',
-        ConditionExpression:
-          'version = :expected AND #status = :verified AND attribute_not_exists(expiringNotifiedAt) AND ' +
-          'attribute_not_exists(erasure)',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':outbox': outbox,
-          ':next': outbox.version,
-          ':at': notifiedAt,
-          ':expected': expectedVersion,
-          ':verified': 'VERIFIED',
-          ':duePk': DUE,
-          ':dueAt': sweepAt,
-          ':claim': claim,
-        },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return toVerification(out.Attributes ?? {});
-  } catch (err) {
-    if (err instanceof ConditionalCheckFailedException) throw new VersionConflict();
-    throw err;
-  }
+  return updateVerification(t, {
+    Key: vKey(verificationId),
+    UpdateExpression:
+      'SET outbox = :outbox, version = :next, expiringNotifiedAt = :at, sweepPk = :duePk, sweepAt = :dueAt, ' +
+      'outboxClaim = :claim',
+    ConditionExpression:
+      'version = :expected AND #status = :verified AND attribute_not_exists(expiringNotifiedAt) AND ' +
+      'attribute_not_exists(erasure)',
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: {
+      ':outbox': outbox,
+      ':next': outbox.version,
+      ':at': notifiedAt,
+      ':expected': expectedVersion,
+      ':verified': 'VERIFIED',
+      ':duePk': DUE,
+      ':dueAt': sweepAt,
+      ':claim': claim,
+    },
+  });
 }

@@ -1,0 +1,44 @@
+/**
+ * `npm start` as a person runs it (one process, so a signal reaches it directly), on free ports and with
+ * its own events file, for the tests and the bench that drive the real start script.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '../../local/emulator';
+
+export interface StartedProcess {
+  child: ChildProcess;
+  ports: { api: number; simulator: number; moto: number };
+  apiUrl: string;
+  eventsFile: string;
+  /** Everything it printed so far (stdout and stderr). */
+  output: () => string;
+}
+
+export async function spawnNpmStart(env: Record<string, string> = {}): Promise<StartedProcess> {
+  const ports = { api: await freePort(), simulator: await freePort(), moto: await freePort() };
+  const eventsFile = join(mkdtempSync(join(tmpdir(), 'multidoc-start-')), 'events.jsonl');
+  // Its own emulator, never the test run's.
+  const { AWS_ENDPOINT_URL: _own, ...inherited } = process.env;
+  const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
+    cwd: join(__dirname, '..', '..'),
+    env: {
+      ...inherited,
+      API_PORT: String(ports.api),
+      SIMULATOR_PORT: String(ports.simulator),
+      MOTO_PORT: String(ports.moto),
+      EVENTS_FILE: eventsFile,
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const collect = (d: Buffer) => {
+    output += d.toString();
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  return { child, ports, apiUrl: `http://127.0.0.1:${ports.api}`, eventsFile, output: () => output };
+}
