@@ -52,6 +52,28 @@ export interface MultidocConfig {
   additionalSteps?: string;
   /** Decision policy overrides (JSON), e.g. `{"policyVersion":"acme-1","onMismatch":"REJECTED"}`; docs/architecture.md §3 defaults otherwise. */
   decisionPolicy?: string;
+  /** With clientAuth=jwt: the scope a client app's token needs (start, get, list, cancel, erase). */
+  jwtClientScope: string;
+  /** With clientAuth=jwt: the scope a reviewer's token needs (review queue, get, review). */
+  jwtReviewerScope: string;
+  /** An e-mail address subscribed to the alarm topic (AWS asks it to confirm); unset: subscribe yourself. */
+  alarmEmail?: string;
+  /** An existing KMS key (ARN) for the table, queues, log groups, secrets and alarm topic (its policy must let CloudWatch, Logs and EventBridge use it: docs/deploy.md). */
+  kmsKeyArn?: string;
+  /** Create one KMS key (rotated yearly) for all of the above. Default: AWS-managed keys (the alarm topic gets a key of its own). */
+  customerManagedKey: boolean;
+  /** At most this many comparator invocations at once (the SQS event source's maximum concurrency, 2..1000). */
+  comparatorMaxConcurrency: number;
+  /** Concurrency reserved for the webhook function (iDenfy's results always find room); unset: none reserved. */
+  webhookReservedConcurrency?: number;
+  /** Concurrency reserved for the token function; unset: none reserved. */
+  tokenReservedConcurrency?: number;
+  /** Requests per second (steady, burst) each client or browser route takes before API Gateway answers 429. */
+  apiRateLimit: number;
+  apiBurstLimit: number;
+  /** The webhook route's own limit, apart from client traffic, so a burst of clients never throttles iDenfy. */
+  webhookRateLimit: number;
+  webhookBurstLimit: number;
 }
 
 export const DEFAULT_CONFIG: MultidocConfig = {
@@ -73,24 +95,43 @@ export const DEFAULT_CONFIG: MultidocConfig = {
   expiringNoticeDays: 30,
   sweepIntervalMinutes: 5,
   tracer: 'lambda',
+  jwtClientScope: 'multidoc/client',
+  jwtReviewerScope: 'multidoc/reviewer',
+  customerManagedKey: false,
+  comparatorMaxConcurrency: 20,
+  apiRateLimit: 50,
+  apiBurstLimit: 100,
+  webhookRateLimit: 100,
+  webhookBurstLimit: 200,
 };
+
+/** Keys without a default: absent unless given. */
+const OPTIONAL_KEYS = {
+  publicBaseUrl: 'string',
+  decisionPolicy: 'json',
+  additionalSteps: 'json',
+  webhookAllowedIps: 'string',
+  jwtIssuer: 'string',
+  jwtAudience: 'string',
+  alarmEmail: 'string',
+  kmsKeyArn: 'string',
+  webhookReservedConcurrency: 'number',
+  tokenReservedConcurrency: 'number',
+} as const;
 
 /** Reads each key of MultidocConfig from context; lists may be given as comma-separated strings. */
 export function configFromContext(node: Node): MultidocConfig {
   const out: Record<string, unknown> = { ...DEFAULT_CONFIG };
-  const optional = [
-    'publicBaseUrl',
-    'decisionPolicy',
-    'additionalSteps',
-    'webhookAllowedIps',
-    'jwtIssuer',
-    'jwtAudience',
-  ];
-  for (const key of [...Object.keys(DEFAULT_CONFIG), ...optional]) {
+  for (const key of [...Object.keys(DEFAULT_CONFIG), ...Object.keys(OPTIONAL_KEYS)]) {
     const raw: unknown = node.tryGetContext(key);
     if (raw === undefined) continue;
-    if (key === 'decisionPolicy' || key === 'additionalSteps') {
+    const optional = OPTIONAL_KEYS[key as keyof typeof OPTIONAL_KEYS];
+    if (optional === 'json') {
       out[key] = typeof raw === 'string' ? raw : JSON.stringify(raw);
+      continue;
+    }
+    if (optional === 'number') {
+      out[key] = Number(raw);
       continue;
     }
     const fallback = (DEFAULT_CONFIG as unknown as Record<string, unknown>)[key];
@@ -177,6 +218,25 @@ export function validateConfig(c: MultidocConfig): MultidocConfig {
       problems.push((err as Error).message);
     }
   }
+  const whole = (v: number | undefined, min: number, max: number) =>
+    v === undefined || (Number.isInteger(v) && v >= min && v <= max);
+  if (!whole(c.comparatorMaxConcurrency, 2, 1000))
+    problems.push(
+      'comparatorMaxConcurrency must be a whole number 2..1000 (the SQS event source allows no other)',
+    );
+  for (const k of ['webhookReservedConcurrency', 'tokenReservedConcurrency'] as const)
+    if (!whole(c[k], 1, 10_000)) problems.push(`${k} must be a whole number ≥ 1`);
+  for (const k of ['apiRateLimit', 'apiBurstLimit', 'webhookRateLimit', 'webhookBurstLimit'] as const)
+    if (!whole(c[k], 1, 10_000)) problems.push(`${k} must be a whole number 1..10000 (requests per second)`);
+  if (c.kmsKeyArn !== undefined && !/^arn:aws[\w-]*:kms:[\w-]+:\d{12}:key\/[\w-]+$/.test(c.kmsKeyArn))
+    problems.push('kmsKeyArn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)');
+  if (c.kmsKeyArn !== undefined && c.customerManagedKey === true)
+    problems.push('give kmsKeyArn (your key) or customerManagedKey=true (a new key), not both');
+  if (typeof c.customerManagedKey !== 'boolean') problems.push('customerManagedKey must be true or false');
+  if (c.alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(c.alarmEmail))
+    problems.push('alarmEmail must be an e-mail address');
+  for (const k of ['jwtClientScope', 'jwtReviewerScope'] as const)
+    if (!/^[\x21-\x7E]{1,200}$/.test(c[k])) problems.push(`${k} must be a scope name (printable, no spaces)`);
   if (problems.length > 0) throw new Error(`Invalid idenfy-multidoc configuration: ${problems.join('; ')}`);
   return c;
 }

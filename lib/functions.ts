@@ -9,6 +9,7 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { MultidocConfig } from './config';
+import type { Keys } from './keys';
 import { MultidocFunction } from './node-function';
 import { COMPARATOR_TIMEOUT, type Store } from './store';
 
@@ -18,7 +19,7 @@ export class Functions {
   readonly comparator: MultidocFunction;
   readonly sweeper: MultidocFunction;
 
-  constructor(stack: Stack, config: MultidocConfig, store: Store) {
+  constructor(stack: Stack, config: MultidocConfig, store: Store, keys: Keys) {
     const common = {
       TABLE_NAME: store.table.tableName,
       RETENTION_DAYS: String(config.retentionDays),
@@ -35,9 +36,12 @@ export class Functions {
       IDENFY_TIMEOUT_MS: String(config.idenfyTimeoutMs),
     };
     const powertoolsTracer = config.tracer === 'powertools';
+    const logKey = keys.data;
     this.token = new MultidocFunction(stack, 'Token', {
       handler: 'token',
       powertoolsTracer,
+      logKey,
+      reservedConcurrency: config.tokenReservedConcurrency,
       description:
         'Starts, lists, reviews, cancels and erases verifications; creates iDenfy sessions; continue links',
       timeout: Duration.seconds(29),
@@ -62,6 +66,8 @@ export class Functions {
     this.webhook = new MultidocFunction(stack, 'Webhook', {
       handler: 'webhook',
       powertoolsTracer,
+      logKey,
+      reservedConcurrency: config.webhookReservedConcurrency,
       description: "Verifies and records iDenfy's webhooks, queues the comparison",
       // iDenfy gives up on an answer after 10 s.
       timeout: Duration.seconds(9),
@@ -77,6 +83,7 @@ export class Functions {
     this.comparator = new MultidocFunction(stack, 'Comparator', {
       handler: 'comparator',
       powertoolsTracer,
+      logKey,
       description: 'Compares both sessions of a verification, decides and publishes the status',
       timeout: COMPARATOR_TIMEOUT,
       environment: { ...common, ...events, ...policy },
@@ -84,6 +91,7 @@ export class Functions {
     this.sweeper = new MultidocFunction(stack, 'Sweeper', {
       handler: 'sweeper',
       powertoolsTracer,
+      logKey,
       description:
         'Scheduled: expires abandoned verifications, retries unpublished events and erasures, announces expiring permits',
       timeout: Duration.minutes(5),
@@ -102,9 +110,7 @@ export class Functions {
         actions: actions.map((a) => `dynamodb:${a}`),
         resources: [index ? `${store.table.tableArn}/index/${index}` : store.table.tableArn],
       });
-    token.fn.addToRolePolicy(
-      tableActions(['GetItem', 'PutItem', 'UpdateItem', 'ConditionCheckItem', 'Query']),
-    );
+    token.fn.addToRolePolicy(tableActions(['GetItem', 'PutItem', 'UpdateItem', 'Query']));
     // Deletes only two kinds of item: document bindings (erasure) and a start's claim on a client's
     // slot (given up when iDenfy fails). Never a verification, a result or an audit line.
     token.fn.addToRolePolicy(
@@ -114,12 +120,16 @@ export class Functions {
         conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['DOC#*', 'CLIENT#*'] } },
       }),
     );
-    // Decisions (comparator, sweep) bind documents (PutItem of DOC# items).
+    // The lists: a client's verifications and the review queue.
     token.fn.addToRolePolicy(tableActions(['Query'], 'byClient'));
+    token.fn.addToRolePolicy(tableActions(['Query'], 'byReview'));
+    // Decisions (comparator, sweep) bind documents (PutItem of DOC# items).
     webhook.fn.addToRolePolicy(tableActions(['GetItem', 'UpdateItem']));
     comparator.fn.addToRolePolicy(tableActions(['GetItem', 'PutItem', 'UpdateItem', 'Query']));
     sweeper.fn.addToRolePolicy(tableActions(['GetItem', 'PutItem', 'UpdateItem', 'Query']));
     sweeper.fn.addToRolePolicy(tableActions(['Query'], 'bySweep'));
+    // A customer key encrypts the table: each function that reads or writes it uses the key.
+    for (const f of [token, webhook, comparator, sweeper]) keys.data?.grantEncryptDecrypt(f.fn);
     store.secret.grantRead(token.fn);
     store.secret.grantRead(webhook.fn);
     store.documentHashKey.grantRead(webhook.fn);
@@ -134,11 +144,18 @@ export class Functions {
     new Rule(stack, 'SweepSchedule', {
       description: 'Runs the sweeper: abandonment, outbox and erasure retries, expiring permits',
       schedule: Schedule.rate(Duration.minutes(config.sweepIntervalMinutes)),
-      targets: [new LambdaFunction(sweeper.fn, { retryAttempts: 2 })],
+      targets: [
+        new LambdaFunction(sweeper.fn, { retryAttempts: 2, deadLetterQueue: store.sweepDeadLetterQueue }),
+      ],
     });
 
     comparator.fn.addEventSource(
-      new SqsEventSource(store.workQueue, { batchSize: 10, reportBatchItemFailures: true }),
+      new SqsEventSource(store.workQueue, {
+        batchSize: 10,
+        reportBatchItemFailures: true,
+        // A cap on comparators at once, so a backlog drains at a rate DynamoDB and EventBridge take.
+        maxConcurrency: config.comparatorMaxConcurrency,
+      }),
     );
   }
 }

@@ -9,11 +9,14 @@ import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { EventBus } from 'aws-cdk-lib/aws-events';
 import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { Api } from './api';
 import { DEFAULT_CONFIG, type MultidocConfig } from './config';
 import { Functions } from './functions';
+import { Keys } from './keys';
 import type { MultidocFunction } from './node-function';
 import { Observability } from './observability';
 import { Store } from './store';
@@ -37,13 +40,21 @@ export class MultidocStack extends Stack {
   readonly documentHashKey: Secret;
   readonly functions: Record<'token' | 'webhook' | 'comparator' | 'sweeper', MultidocFunction>;
   readonly observability: Observability;
+  readonly alarmTopic: Topic;
 
   constructor(scope: Construct, id: string, props: MultidocStackProps = {}) {
     super(scope, id, props);
     const config = props.config ?? DEFAULT_CONFIG;
 
-    const store = new Store(this, config);
-    const functions = new Functions(this, config, store);
+    const keys = new Keys(this, config);
+    const store = new Store(this, config, keys);
+    const functions = new Functions(this, config, store, keys);
+    this.alarmTopic = new Topic(this, 'AlarmTopic', {
+      displayName: 'idenfy-multidoc alarms',
+      masterKey: keys.alarms,
+      enforceSSL: true,
+    });
+    if (config.alarmEmail) this.alarmTopic.addSubscription(new EmailSubscription(config.alarmEmail));
     this.observability = new Observability(this, 'Observability', {
       functions: {
         token: functions.token.fn,
@@ -53,9 +64,11 @@ export class MultidocStack extends Stack {
       },
       workQueue: store.workQueue,
       deadLetterQueue: store.deadLetterQueue,
+      sweepDeadLetterQueue: store.sweepDeadLetterQueue,
+      alarmTopic: this.alarmTopic,
       serviceName: SERVICE_NAME,
     });
-    const api = new Api(this, config, functions);
+    const api = new Api(this, config, functions, keys);
 
     this.table = store.table;
     this.workQueue = store.workQueue;
@@ -80,6 +93,10 @@ export class MultidocStack extends Stack {
     new CfnOutput(this, 'EventBusName', {
       value: this.bus.eventBusName,
       description: 'Subscribe to status events here',
+    });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.alarmTopic.topicArn,
+      description: 'Every alarm and its return to OK: subscribe your e-mail, chat or pager here',
     });
     new CfnOutput(this, 'SecretName', {
       value: this.secret.secretName,

@@ -2,6 +2,7 @@
 
 import * as path from 'node:path';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, type CfnFunction, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -21,6 +22,10 @@ export interface MultidocFunctionProps {
   memorySize?: number;
   /** Bundle and turn on the Powertools Tracer (functions/shared/tracing.ts); otherwise it is left out. */
   powertoolsTracer?: boolean;
+  /** The customer key of its log group (keys.ts); AWS-managed otherwise. */
+  logKey?: IKey;
+  /** Concurrency kept for this function alone; none reserved when unset. */
+  reservedConcurrency?: number;
 }
 
 export class MultidocFunction extends Construct {
@@ -31,6 +36,7 @@ export class MultidocFunction extends Construct {
     const logGroup = new LogGroup(this, 'Logs', {
       retention: RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
+      encryptionKey: props.logKey,
     });
     this.fn = new NodejsFunction(this, 'Function', {
       entry: path.join(__dirname, '..', 'functions', 'handlers', `${props.handler}.ts`),
@@ -40,6 +46,7 @@ export class MultidocFunction extends Construct {
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(10),
+      reservedConcurrentExecutions: props.reservedConcurrency,
       tracing: Tracing.ACTIVE,
       logGroup,
       loggingFormat: LoggingFormat.JSON,

@@ -15,7 +15,9 @@ import {
   TextWidget,
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { METRIC, METRICS_NAMESPACE } from '../functions/shared/metric-names';
@@ -24,6 +26,9 @@ export interface ObservabilityProps {
   functions: Record<string, IFunction>;
   workQueue: Queue;
   deadLetterQueue: Queue;
+  sweepDeadLetterQueue: Queue;
+  /** Where every alarm, and its return to OK, is sent (docs/observability.md). */
+  alarmTopic: ITopic;
   serviceName: string;
 }
 
@@ -52,6 +57,7 @@ export class Observability extends Construct {
         // Alarms need a plain metric (a label turns it into metric math): label graph lines only.
         label: label ?? (Object.values(dimensions).join(' ') || undefined),
       });
+    const notify = new SnsAction(props.alarmTopic);
     const alarm = (
       id: string,
       metric: IMetric,
@@ -67,6 +73,9 @@ export class Observability extends Construct {
         comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: TreatMissingData.NOT_BREACHING,
       });
+      // Someone is told when it fires, and when it is over.
+      a.addAlarmAction(notify);
+      a.addOkAction(notify);
       this.alarms.push(a);
       return a;
     };
@@ -76,6 +85,12 @@ export class Observability extends Construct {
       props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
       1,
       'Work for a verification failed repeatedly and sits in the dead-letter queue; the verification stays PENDING. Find the cause in the comparator log group (by verificationId), fix it, then redrive: npm run redrive -- <dlq-url> <work-queue-url> (docs/failure-modes.md).',
+    );
+    alarm(
+      'SweepDeadLetterAlarm',
+      props.sweepDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
+      1,
+      'EventBridge could not invoke the sweeper (after retries): abandoned verifications, unpublished events and iDenfy deletions wait for the next run. Check the sweeper throttles and errors alarms; the next scheduled run catches up by itself, then purge this queue.',
     );
     alarm(
       'WorkQueueAgeAlarm',

@@ -10,8 +10,22 @@ import { Duration, type Stack, Validations } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { DeduplicationScope, FifoThroughputLimit, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { MultidocConfig } from './config';
+import type { Keys } from './keys';
+
+/** What a list item shows (functions/app/get-verification.ts `summary`): all an index of lists needs. */
+export const LIST_ITEM_ATTRIBUTES = [
+  'verificationId',
+  'clientId',
+  'method',
+  'status',
+  'reasons',
+  'createdAt',
+  'updatedAt',
+  'decidedAt',
+  'erasure',
+] as const;
 
 /** The comparator's timeout: the work queue's visibility timeout is derived from it. */
 export const COMPARATOR_TIMEOUT = Duration.seconds(30);
@@ -20,16 +34,23 @@ export class Store {
   readonly table: Table;
   readonly workQueue: Queue;
   readonly deadLetterQueue: Queue;
+  /** Where EventBridge puts a sweep run it could not deliver to the sweeper. */
+  readonly sweepDeadLetterQueue: Queue;
   readonly bus: EventBus;
   readonly secret: Secret;
   readonly documentHashKey: Secret;
 
-  constructor(stack: Stack, config: MultidocConfig) {
+  constructor(stack: Stack, config: MultidocConfig, keys: Keys) {
+    const queueEncryption = keys.data
+      ? { encryption: QueueEncryption.KMS, encryptionMasterKey: keys.data }
+      : { encryption: QueueEncryption.SQS_MANAGED };
     this.table = new Table(stack, 'Verifications', {
       partitionKey: { name: 'pk', type: AttributeType.STRING },
       sortKey: { name: 'sk', type: AttributeType.STRING },
       billingMode: BillingMode.PAY_PER_REQUEST,
-      encryption: TableEncryption.AWS_MANAGED,
+      ...(keys.data
+        ? { encryption: TableEncryption.CUSTOMER_MANAGED, encryptionKey: keys.data }
+        : { encryption: TableEncryption.AWS_MANAGED }),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       timeToLiveAttribute: 'ttl',
       deletionProtection: true,
@@ -48,9 +69,19 @@ export class Store {
       projectionType: ProjectionType.KEYS_ONLY,
     });
 
+    // Sparse: only verifications waiting for a person, spread over a few shard keys (reviewPk =
+    // REVIEW#0..3), by decision time. It carries only what a list item shows.
+    this.table.addGlobalSecondaryIndex({
+      indexName: 'byReview',
+      partitionKey: { name: 'reviewPk', type: AttributeType.STRING },
+      sortKey: { name: 'reviewAt', type: AttributeType.STRING },
+      projectionType: ProjectionType.INCLUDE,
+      nonKeyAttributes: [...LIST_ITEM_ATTRIBUTES],
+    });
+
     this.deadLetterQueue = new Queue(stack, 'WorkDeadLetterQueue', {
       fifo: true,
-      encryption: QueueEncryption.SQS_MANAGED,
+      ...queueEncryption,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
@@ -58,12 +89,24 @@ export class Store {
       fifo: true,
       // Deduplication ids are explicit (scanRef#resultVersion): content-based would drop work (docs/architecture.md §8).
       contentBasedDeduplication: false,
-      encryption: QueueEncryption.SQS_MANAGED,
+      // High-throughput FIFO (free): the limit is per message group, and our groups are per verification.
+      fifoThroughputLimit: FifoThroughputLimit.PER_MESSAGE_GROUP_ID,
+      deduplicationScope: DeduplicationScope.MESSAGE_GROUP,
+      ...queueEncryption,
       enforceSSL: true,
       // AWS's advice for Lambda event sources: at least six times the function timeout.
       visibilityTimeout: Duration.seconds(COMPARATOR_TIMEOUT.toSeconds() * 6),
       retentionPeriod: Duration.days(4),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: config.maxReceiveCount },
+    });
+    this.sweepDeadLetterQueue = new Queue(stack, 'SweepDeadLetterQueue', {
+      ...queueEncryption,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.sweepDeadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'It is the dead-letter queue of the sweep schedule’s target (alarmed); it needs none itself.',
     });
     this.bus = new EventBus(stack, 'Events', { description: 'Verification status events (idenfy-multidoc)' });
 
@@ -80,12 +123,14 @@ export class Store {
         excludePunctuation: true,
         passwordLength: 48,
       },
+      encryptionKey: keys.data,
     });
     // Our own key for document-number hashes: apart from iDenfy's keys, generated, never leaves AWS.
     this.documentHashKey = new Secret(stack, 'DocumentHashKey', {
       description:
         'Key for the keyed hashes of document numbers (one document never counts twice). Generated; rotating it forgets every binding.',
       generateSecretString: { excludePunctuation: true, passwordLength: 64 },
+      encryptionKey: keys.data,
     });
     Validations.of(this.documentHashKey).acknowledge({
       id: 'AwsSolutions-SMG4',

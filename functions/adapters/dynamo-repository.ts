@@ -15,7 +15,7 @@ import * as sessions from './dynamo/sessions';
 import type { Table } from './dynamo/table';
 import * as verifications from './dynamo/verifications';
 
-export { CLIENT_INDEX, SWEEP_INDEX } from './dynamo/table';
+export { CLIENT_INDEX, REVIEW_INDEX, SWEEP_INDEX } from './dynamo/table';
 
 export class DynamoVerificationRepository implements VerificationRepository {
   private readonly t: Table;
@@ -55,6 +55,7 @@ export class DynamoVerificationRepository implements VerificationRepository {
   releaseOutbox: VerificationRepository['releaseOutbox'] = (...a) => outbox.releaseOutbox(this.t, ...a);
   markPublished: VerificationRepository['markPublished'] = (...a) => outbox.markPublished(this.t, ...a);
   listByClient: VerificationRepository['listByClient'] = (...a) => lists.listByClient(this.t, ...a);
+  listForReview: VerificationRepository['listForReview'] = (...a) => lists.listForReview(this.t, ...a);
   reschedule: VerificationRepository['reschedule'] = (...a) => lists.reschedule(this.t, ...a);
   markReconciled: VerificationRepository['markReconciled'] = (...a) => lists.markReconciled(this.t, ...a);
   dueForSweep: VerificationRepository['dueForSweep'] = (...a) => lists.dueForSweep(this.t, ...a);

@@ -1,17 +1,25 @@
-/** Use case: a client's verifications, newest first, a page at a time (docs/architecture.md §2). */
+/**
+ * Use cases: a client's verifications, newest first, and the review queue (every verification waiting
+ * for a person, oldest decision first), a page at a time (docs/architecture.md §2).
+ */
 import { invalidInput } from './errors';
 import { summary } from './get-verification';
 import { InvalidCursor, type VerificationRepository } from './model';
 
 export interface ListRequest {
-  clientId: string;
+  /** A client's list; without it, the review queue. */
+  clientId?: string;
   limit: number;
   cursor?: string;
 }
 
 export async function listVerifications(req: ListRequest, repo: VerificationRepository) {
   try {
-    const page = await repo.listByClient(req.clientId, req.limit, decodeCursor(req.cursor));
+    const after = decodeCursor(req.cursor);
+    const page =
+      req.clientId === undefined
+        ? await repo.listForReview(req.limit, after)
+        : await repo.listByClient(req.clientId, req.limit, after);
     return { items: page.items.map(summary), nextCursor: page.next ? encodeCursor(page.next) : null };
   } catch (err) {
     if (err instanceof InvalidCursor) throw badCursor();

@@ -112,7 +112,10 @@ export interface Erasure {
 export interface AuditEntry {
   at: string;
   action: 'REVIEWED' | 'ERASURE_REQUESTED';
+  /** The caller's authenticated principal (IAM ARN or JWT subject); null locally, where nothing authenticates. */
   by: string | null;
+  /** A review's display name for the reviewer, as the request gave it (not proof of who called). */
+  reviewer?: string;
   from?: { status: Status; reasons: ReasonCode[] };
   to?: { status: Status; reasons: ReasonCode[] };
   /** The reviewer's note; redacted (null) by an erasure, which may not keep what it said about the person. */
@@ -176,6 +179,8 @@ export interface VerificationRepository {
   ): Promise<{ verification: Verification; results: SessionResult[]; audit: AuditEntry[] } | undefined>;
   /** A client's verifications, newest first. */
   listByClient(clientId: string, limit: number, after?: Record<string, unknown>): Promise<Page<Verification>>;
+  /** The verifications waiting for a person (REQUIRES_REVIEW, not erased), across clients, oldest decision first. */
+  listForReview(limit: number, after?: Record<string, unknown>): Promise<Page<Verification>>;
   /** The client's start slot: the verification that may still block a new start, or a start's claim. */
   pendingForClient(clientId: string): Promise<StartSlot | undefined>;
   /**

@@ -14,8 +14,10 @@ import { VersionConflict } from './model';
 
 export interface ReviewRequest {
   decision: ReviewDecision;
+  /** A display name; the audit's `by` is `principal`, who the API authenticated. */
   reviewer: string;
   note?: string;
+  principal: string | null;
 }
 
 export type ReviewDeps = Pick<FinaliseDeps, 'repo' | 'publisher' | 'now' | 'runId' | 'noticeDays'> & {
@@ -46,7 +48,8 @@ export async function reviewVerification(verificationId: string, req: ReviewRequ
   const audit: AuditEntry = {
     at,
     action: 'REVIEWED',
-    by: req.reviewer,
+    by: req.principal,
+    reviewer: req.reviewer,
     from: { status: v.status, reasons: v.reasons },
     to,
     note: req.note ?? null,

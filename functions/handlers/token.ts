@@ -95,8 +95,8 @@ const routes: Record<string, (event: HttpEvent) => Promise<HttpResult>> = {
   },
 
   'GET /verifications': async (event) => {
-    const query = listQuerySchema.parse(event.queryStringParameters ?? {});
-    return json(200, await listVerifications({ ...query, limit: Number(query.limit) }, repo));
+    const { clientId, limit, cursor } = listQuerySchema.parse(event.queryStringParameters ?? {});
+    return json(200, await listVerifications({ clientId, limit: Number(limit), cursor }, repo));
   },
 
   'GET /verifications/{verificationId}': async (event) =>
@@ -104,14 +104,18 @@ const routes: Record<string, (event: HttpEvent) => Promise<HttpResult>> = {
 
   'POST /verifications/{verificationId}/review': async (event) => {
     const review = reviewSchema.parse(jsonBody(event));
-    const view = await reviewVerification(verificationId(event), review, {
-      repo,
-      publisher,
-      now,
-      runId: randomUUID(),
-      noticeDays: config.expiringNoticeDays,
-      retentionDays: config.retentionDays,
-    });
+    const view = await reviewVerification(
+      verificationId(event),
+      { ...review, principal: caller(event) },
+      {
+        repo,
+        publisher,
+        now,
+        runId: randomUUID(),
+        noticeDays: config.expiringNoticeDays,
+        retentionDays: config.retentionDays,
+      },
+    );
     logger.info('verification reviewed', { verificationId: verificationId(event), status: view.status });
     count(METRIC.reviews, { decision: review.decision });
     return json(200, view);

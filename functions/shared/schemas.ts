@@ -138,15 +138,30 @@ export const reviewSchema = z.strictObject({
 });
 export type ReviewBody = z.infer<typeof reviewSchema>;
 
-/** GET /verifications query: the client, a page size and the cursor of the previous page. */
-export const listQuerySchema = z.strictObject({
-  clientId,
-  limit: z._default(
-    z.string().check(z.regex(/^(?:[1-9]\d?|100)$/, 'must be a whole number from 1 to 100')),
-    '20',
-  ),
-  cursor: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,2000}$/, 'not a cursor of this list'))),
-});
+/**
+ * GET /verifications query: one list — a client's (`clientId`) or the review queue
+ * (`status=REQUIRES_REVIEW`) — a page size and the cursor of the previous page.
+ */
+export const listQuerySchema = z
+  .strictObject({
+    clientId: z.optional(clientId),
+    status: z.optional(
+      z.literal('REQUIRES_REVIEW', {
+        error: 'only REQUIRES_REVIEW can be listed (the review queue); a client list takes clientId',
+      }),
+    ),
+    limit: z._default(
+      z.string().check(z.regex(/^(?:[1-9]\d?|100)$/, 'must be a whole number from 1 to 100')),
+      '20',
+    ),
+    cursor: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,2000}$/, 'not a cursor of this list'))),
+  })
+  .check(
+    z.refine((q) => (q.clientId === undefined) !== (q.status === undefined), {
+      path: ['clientId'],
+      message: 'give clientId (a client list) or status=REQUIRES_REVIEW (the review queue), not both',
+    }),
+  );
 
 /** Text we can store and compare: well-formed Unicode (no lone surrogates), no control characters. */
 const storable = (max: number) =>

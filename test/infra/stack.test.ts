@@ -10,8 +10,9 @@ import { App, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { DEFAULT_CONFIG } from '../../lib/config';
+import { DEFAULT_CONFIG, validateConfig } from '../../lib/config';
 import { MultidocStack } from '../../lib/multidoc-stack';
+import { LIST_ITEM_ATTRIBUTES } from '../../lib/store';
 
 jest.setTimeout(120_000);
 
@@ -179,7 +180,7 @@ describe('HTTP API', () => {
 });
 
 describe('data and messaging', () => {
-  it('table: encrypted, point-in-time recovery, TTL, client index, sparse keys-only sweep index', () => {
+  it('table: encrypted, point-in-time recovery, TTL, client index, sparse sweep and review-queue indexes', () => {
     s.template.hasResourceProperties('AWS::DynamoDB::Table', {
       SSESpecification: { SSEEnabled: true },
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
@@ -194,6 +195,15 @@ describe('data and messaging', () => {
             { AttributeName: 'sweepAt', KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'KEYS_ONLY' },
+        }),
+        Match.objectLike({
+          IndexName: 'byReview',
+          KeySchema: [
+            { AttributeName: 'reviewPk', KeyType: 'HASH' },
+            { AttributeName: 'reviewAt', KeyType: 'RANGE' },
+          ],
+          // Only what a list item shows: writes do not pay for a full copy of the verification.
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...LIST_ITEM_ATTRIBUTES] },
         }),
       ],
     });
@@ -235,7 +245,7 @@ describe('data and messaging', () => {
 
   it('queues refuse plain HTTP', () => {
     const policies = resources('AWS::SQS::QueuePolicy');
-    expect(policies).toHaveLength(2);
+    expect(policies).toHaveLength(3);
     for (const [, p] of policies) {
       expect(JSON.stringify(p.Properties.PolicyDocument)).toContain('"aws:SecureTransport":"false"');
     }
@@ -447,7 +457,7 @@ describe('observability', () => {
   it('alarms on the DLQ, old work, every function’s errors and throttles, webhook rejections and iDenfy; each says what to do', () => {
     const alarms = resources('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
     const byMetric = (name: string) => alarms.filter((a) => a.MetricName === name);
-    expect(byMetric('ApproximateNumberOfMessagesVisible')).toHaveLength(1);
+    expect(byMetric('ApproximateNumberOfMessagesVisible')).toHaveLength(2);
     expect(byMetric('ApproximateAgeOfOldestMessage')).toHaveLength(1);
     expect(byMetric('Errors')).toHaveLength(4);
     expect(byMetric('Throttles')).toHaveLength(4);
@@ -486,6 +496,304 @@ describe('observability', () => {
   });
 });
 
+/** A stack with this configuration, synthesized without bundling (fast). */
+function templateWith(config: Partial<typeof DEFAULT_CONFIG>, id = 'Configured'): Template {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  return Template.fromStack(new MultidocStack(app, id, { config: { ...DEFAULT_CONFIG, ...config } }));
+}
+
+/** A CloudFormation value as text: Fn::Join flattened, a Ref as its name (to compare ARNs as IAM would). */
+function flat(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const v = value as Record<string, any>;
+  if (v['Fn::Join']) return (v['Fn::Join'][1] as unknown[]).map(flat).join(v['Fn::Join'][0]);
+  if (v.Ref) return `<${v.Ref}>`;
+  if (v['Fn::GetAtt']) return `<${v['Fn::GetAtt'].join('.')}>`;
+  throw new Error(`cannot flatten ${JSON.stringify(value)}`);
+}
+
+/** IAM's matching of a resource pattern: `*` is any run of characters (slashes too), `?` one. */
+const iamMatches = (pattern: string, arn: string) =>
+  new RegExp(
+    `^${pattern
+      .split('')
+      .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+      .join('')}$`,
+  ).test(arn);
+
+describe('alarms reach a person', () => {
+  it('every alarm, and its return to OK, goes to one encrypted topic whose ARN is an output', () => {
+    const [topicId, topic] = resources('AWS::SNS::Topic')[0] ?? [];
+    expect(topic.Properties.KmsMasterKeyId).toEqual({
+      'Fn::GetAtt': [expect.stringMatching(/^AlarmTopicKey/), 'Arn'],
+    });
+    const alarms = resources('AWS::CloudWatch::Alarm');
+    expect(alarms.length).toBeGreaterThanOrEqual(13);
+    for (const [id, a] of alarms) {
+      expect({ id, alarm: a.Properties.AlarmActions, ok: a.Properties.OKActions }).toEqual({
+        id,
+        alarm: [{ Ref: topicId }],
+        ok: [{ Ref: topicId }],
+      });
+    }
+    s.template.hasOutput('AlarmTopicArn', { Value: { Ref: topicId } });
+    // Publishing needs TLS, and CloudWatch may use the topic's key.
+    s.template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+    s.template.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: ['cloudwatch.amazonaws.com', 'events.amazonaws.com'] },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          }),
+        ]),
+      },
+    });
+    expect(resources('AWS::SNS::Subscription')).toEqual([]);
+  });
+
+  it('alarmEmail subscribes that address', () => {
+    const t = templateWith({ alarmEmail: 'oncall@example.com' }, 'Email');
+    t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });
+  });
+
+  it('an EventBridge run of the sweeper that cannot be delivered lands in an alarmed dead-letter queue', () => {
+    const [dlqId] = resources('AWS::SQS::Queue').find(([id]) => id.startsWith('SweepDeadLetterQueue')) ?? [];
+    s.template.hasResourceProperties('AWS::Events::Rule', {
+      Targets: [Match.objectLike({ DeadLetterConfig: { Arn: { 'Fn::GetAtt': [dlqId, 'Arn'] } } })],
+    });
+    s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlqId, 'QueueName'] } }],
+    });
+  });
+});
+
+describe('keys you own', () => {
+  const encrypted = (t: Template) => {
+    const json = t.toJSON().Resources as Record<string, any>;
+    const of = (type: string) =>
+      Object.values(json)
+        .filter((r) => r.Type === type)
+        .map((r) => r.Properties);
+    return {
+      table: of('AWS::DynamoDB::Table').map((p) => p.SSESpecification),
+      queues: of('AWS::SQS::Queue').map((p) => p.KmsMasterKeyId ?? (p.SqsManagedSseEnabled ? 'SQS' : 'none')),
+      logGroups: of('AWS::Logs::LogGroup').map((p) => p.KmsKeyId ?? 'AWS'),
+      secrets: of('AWS::SecretsManager::Secret').map((p) => p.KmsKeyId ?? 'AWS'),
+      topic: of('AWS::SNS::Topic').map((p) => p.KmsMasterKeyId),
+      keys: of('AWS::KMS::Key').length,
+    };
+  };
+
+  it('by default: AWS-managed keys, and a key of its own for the alarm topic', () => {
+    const e = encrypted(s.template);
+    expect(e.table).toEqual([{ SSEEnabled: true }]);
+    expect(e.queues).toEqual(['SQS', 'SQS', 'SQS']);
+    expect(new Set(e.logGroups)).toEqual(new Set(['AWS']));
+    expect(e.secrets).toEqual(['AWS', 'AWS']);
+    expect(e.keys).toBe(1);
+  });
+
+  it('customerManagedKey=true: one new key, rotated, encrypts the table, queues, log groups, secrets and topic', () => {
+    const t = templateWith({ customerManagedKey: true }, 'Cmk');
+    const [keyId] = Object.keys(t.findResources('AWS::KMS::Key'));
+    const key = { 'Fn::GetAtt': [keyId, 'Arn'] };
+    t.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    t.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Retain' });
+    const e = encrypted(t);
+    expect(e.keys).toBe(1);
+    expect(e.table).toEqual([{ SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: key }]);
+    expect(e.queues).toEqual([key, key, key]);
+    expect(e.logGroups.length).toBe(5);
+    for (const g of e.logGroups) expect(g).toEqual(key);
+    expect(e.secrets).toEqual([key, key]);
+    expect(e.topic).toEqual([key]);
+    // CloudWatch Logs may use it for this account's log groups only.
+    t.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: Match.objectLike({ 'Fn::Join': Match.anyValue() }) },
+            Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': Match.anyValue() } },
+          }),
+        ]),
+      },
+    });
+    // Each function that reads or writes the table may use the key.
+    for (const [, policy] of Object.entries(t.findResources('AWS::IAM::Policy')).filter(([id]) =>
+      /^(Token|Webhook|Comparator|Sweeper)Function/.test(id),
+    )) {
+      expect(JSON.stringify(policy.Properties.PolicyDocument)).toContain('kms:Decrypt');
+    }
+  });
+
+  it('kmsKeyArn: your key everywhere, and no key is created', () => {
+    const arn = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const e = encrypted(templateWith({ kmsKeyArn: arn }, 'OwnKey'));
+    expect(e.keys).toBe(0);
+    expect(e.table).toEqual([{ SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: arn }]);
+    expect(e.queues).toEqual([arn, arn, arn]);
+    for (const g of e.logGroups) expect(g).toBe(arn);
+    expect(e.secrets).toEqual([arn, arn]);
+    expect(e.topic).toEqual([arn]);
+  });
+});
+
+describe('limits', () => {
+  it('the comparator runs at most comparatorMaxConcurrency at once; nothing is reserved unless configured', () => {
+    s.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      ScalingConfig: { MaximumConcurrency: DEFAULT_CONFIG.comparatorMaxConcurrency },
+    });
+    for (const [, fn] of resources('AWS::Lambda::Function'))
+      expect(fn.Properties.ReservedConcurrentExecutions).toBeUndefined();
+    const t = templateWith({
+      webhookReservedConcurrency: 20,
+      tokenReservedConcurrency: 10,
+      comparatorMaxConcurrency: 5,
+    });
+    const reserved = Object.entries(t.findResources('AWS::Lambda::Function')).map(([id, f]) => [
+      id.replace(/Function.*/, ''),
+      f.Properties.ReservedConcurrentExecutions,
+    ]);
+    expect(Object.fromEntries(reserved)).toEqual({
+      Token: 10,
+      Webhook: 20,
+      Comparator: undefined,
+      Sweeper: undefined,
+    });
+    t.hasResourceProperties('AWS::Lambda::EventSourceMapping', { ScalingConfig: { MaximumConcurrency: 5 } });
+  });
+
+  it('the webhook route has a limit of its own, so client traffic cannot throttle iDenfy', () => {
+    s.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: {
+        ThrottlingRateLimit: DEFAULT_CONFIG.apiRateLimit,
+        ThrottlingBurstLimit: DEFAULT_CONFIG.apiBurstLimit,
+      },
+      RouteSettings: {
+        'POST /webhooks/idenfy': {
+          ThrottlingRateLimit: DEFAULT_CONFIG.webhookRateLimit,
+          ThrottlingBurstLimit: DEFAULT_CONFIG.webhookBurstLimit,
+        },
+      },
+    });
+  });
+
+  it('access logs are JSON lines without source IPs', () => {
+    const [, stage] = resources('AWS::ApiGatewayV2::Stage')[0] ?? [];
+    const format = JSON.parse(stage.Properties.AccessLogSettings.Format);
+    expect(format).toMatchObject({
+      requestId: '$context.requestId',
+      routeKey: '$context.routeKey',
+      status: '$context.status',
+    });
+    expect(stage.Properties.AccessLogSettings.Format).not.toMatch(/sourceIp|\$context\.identity\.sourceIp/);
+  });
+
+  it('the work queue is FIFO in high-throughput mode (per message group, which is per verification)', () => {
+    const [, work] = resources('AWS::SQS::Queue').find(([id]) => id.startsWith('WorkQueue')) ?? [];
+    expect(work.Properties).toMatchObject({
+      FifoThroughputLimit: 'perMessageGroupId',
+      DeduplicationScope: 'messageGroup',
+    });
+  });
+
+  it('refuses a configuration it cannot honour, naming the key', () => {
+    expect(() => validateConfig({ ...DEFAULT_CONFIG, comparatorMaxConcurrency: 1 })).toThrow(
+      /comparatorMaxConcurrency/,
+    );
+    expect(() => validateConfig({ ...DEFAULT_CONFIG, kmsKeyArn: 'alias/mine' })).toThrow(
+      /kmsKeyArn must be a KMS key ARN/,
+    );
+    expect(() =>
+      validateConfig({
+        ...DEFAULT_CONFIG,
+        customerManagedKey: true,
+        kmsKeyArn: 'arn:aws:kms:eu-west-1:111122223333:key/abc',
+      }),
+    ).toThrow(/not both/);
+    expect(() => validateConfig({ ...DEFAULT_CONFIG, alarmEmail: 'nobody' })).toThrow(/alarmEmail/);
+    expect(() => validateConfig({ ...DEFAULT_CONFIG, webhookRateLimit: 0 })).toThrow(/webhookRateLimit/);
+    expect(() => validateConfig({ ...DEFAULT_CONFIG, webhookReservedConcurrency: 0.5 })).toThrow(
+      /webhookReservedConcurrency/,
+    );
+  });
+});
+
+describe('who may call what (separation of duties)', () => {
+  /** The execute-api ARNs a managed policy (by output name) allows. */
+  function allowed(output: 'ClientAppPolicyArn' | 'ReviewerPolicyArn'): string[] {
+    const ref = s.json.Outputs[output].Value.Ref as string;
+    const [st] = s.json.Resources[ref].Properties.PolicyDocument.Statement;
+    expect(st).toMatchObject({ Effect: 'Allow', Action: 'execute-api:Invoke' });
+    return [st.Resource].flat().map(flat);
+  }
+  const route = (method: string, path: string) =>
+    flat(s.stack.resolve(s.stack.api.arnForExecuteApi(method, path, '$default')));
+  const may = (output: 'ClientAppPolicyArn' | 'ReviewerPolicyArn', method: string, path: string) =>
+    allowed(output).some((p) => iamMatches(p, route(method, path)));
+
+  it('a client app may start, read, list, cancel and erase, and never review', () => {
+    const id = 'b3c1a2d4-0000-4000-8000-000000000001';
+    expect({
+      start: may('ClientAppPolicyArn', 'POST', '/verifications'),
+      list: may('ClientAppPolicyArn', 'GET', '/verifications'),
+      get: may('ClientAppPolicyArn', 'GET', `/verifications/${id}`),
+      cancel: may('ClientAppPolicyArn', 'POST', `/verifications/${id}/cancel`),
+      erase: may('ClientAppPolicyArn', 'DELETE', `/verifications/${id}`),
+      review: may('ClientAppPolicyArn', 'POST', `/verifications/${id}/review`),
+    }).toEqual({ start: true, list: true, get: true, cancel: true, erase: true, review: false });
+  });
+
+  it('a reviewer may read the queue, read and review, and never start, cancel or erase', () => {
+    const id = 'b3c1a2d4-0000-4000-8000-000000000001';
+    expect({
+      queue: may('ReviewerPolicyArn', 'GET', '/verifications'),
+      get: may('ReviewerPolicyArn', 'GET', `/verifications/${id}`),
+      review: may('ReviewerPolicyArn', 'POST', `/verifications/${id}/review`),
+      start: may('ReviewerPolicyArn', 'POST', '/verifications'),
+      cancel: may('ReviewerPolicyArn', 'POST', `/verifications/${id}/cancel`),
+      erase: may('ReviewerPolicyArn', 'DELETE', `/verifications/${id}`),
+    }).toEqual({ queue: true, get: true, review: true, start: false, cancel: false, erase: false });
+  });
+
+  it('the matcher is IAM’s: a wildcard spans slashes (so a bare `/verifications/*` would let a client review)', () => {
+    expect(iamMatches('x/POST/verifications/*', 'x/POST/verifications/abc/review')).toBe(true);
+    expect(iamMatches('x/POST/verifications/*/cancel', 'x/POST/verifications/abc/review')).toBe(false);
+  });
+
+  it('with clientAuth=jwt, the token’s scope decides the same way', () => {
+    const t = templateWith(
+      { clientAuth: 'jwt', jwtIssuer: 'https://issuer.example', jwtAudience: 'multidoc' },
+      'Scoped',
+    );
+    const scopes = Object.fromEntries(
+      Object.values(t.findResources('AWS::ApiGatewayV2::Route')).map((r) => [
+        r.Properties.RouteKey,
+        r.Properties.AuthorizationScopes,
+      ]),
+    );
+    expect(scopes).toEqual({
+      'POST /verifications': ['multidoc/client'],
+      'GET /verifications': ['multidoc/client', 'multidoc/reviewer'],
+      'GET /verifications/{verificationId}': ['multidoc/client', 'multidoc/reviewer'],
+      'POST /verifications/{verificationId}/review': ['multidoc/reviewer'],
+      'POST /verifications/{verificationId}/cancel': ['multidoc/client'],
+      'DELETE /verifications/{verificationId}': ['multidoc/client'],
+      'GET /verifications/{verificationId}/continue': undefined,
+      'GET /health': undefined,
+      'POST /webhooks/idenfy': undefined,
+    });
+  });
+});
+
 describe('deployments can be updated in place', () => {
   it('the stateful resources and the API keep their logical IDs (a moved ID makes CloudFormation replace it)', () => {
     const ids = Object.fromEntries(resources('AWS::DynamoDB::Table').map(([id]) => [id, 'table']));
@@ -499,6 +807,7 @@ describe('deployments can be updated in place', () => {
     expect(ids).toEqual({
       Verifications83EAA2F4: 'table',
       WorkDeadLetterQueue12144CB6: 'queue',
+      SweepDeadLetterQueue556D11DC: 'queue',
       WorkQueue94013F35: 'queue',
       EventsD32975C2: 'bus',
       IdenfySecret3EA1996C: 'secret',

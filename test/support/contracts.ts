@@ -19,8 +19,20 @@ export const eventSchemas: Record<string, Record<string, unknown>> = Object.from
     .map((f) => [f, JSON.parse(readFileSync(join(ROOT, 'events', f), 'utf8'))]),
 );
 
-const ajv = new Ajv2020({ allErrors: true, strict: false, validateSchema: false });
+// Strict: an unknown keyword inside a schema (a stray YAML key, a typo) is an error, not ignored.
+export const ajv = new Ajv2020({ allErrors: true, strict: true });
 addFormats(ajv);
+// The OpenAPI document's own fields around its schemas, and the events' detail-type annotation.
+ajv.addVocabulary([
+  'openapi',
+  'info',
+  'jsonSchemaDialect',
+  'servers',
+  'security',
+  'paths',
+  'components',
+  'x-detail-type',
+]);
 ajv.addSchema({ ...openapi, $id: OPENAPI_ID });
 for (const schema of Object.values(eventSchemas)) ajv.addSchema(schema);
 

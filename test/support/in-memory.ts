@@ -133,6 +133,18 @@ export class InMemoryRepository implements VerificationRepository {
     return { items, next: start + limit < all.length && last ? { id: last.verificationId } : undefined };
   }
 
+  async listForReview(limit: number, after?: Record<string, unknown>) {
+    const key = (v: Verification) => `${v.decidedAt}#${v.verificationId}`;
+    const waiting = [...this.verifications.values()]
+      .filter((v) => v.status === 'REQUIRES_REVIEW' && !v.erasure)
+      .sort((a, b) => key(a).localeCompare(key(b)));
+    if (after !== undefined && typeof after.reviewAt !== 'string') throw new InvalidCursor();
+    const rest = after === undefined ? waiting : waiting.filter((v) => key(v) > String(after.reviewAt));
+    const items = rest.slice(0, limit).map(strip);
+    const last = items.at(-1);
+    return { items, next: rest.length > limit && last ? { reviewAt: key(last) } : undefined };
+  }
+
   async pendingForClient(clientId: string) {
     const slot = this.startSlots.get(clientId);
     return slot ? clone(slot) : undefined;

@@ -1,10 +1,48 @@
 /** The contract files agree with the code: routes, statuses, reasons; and they can reject a bad body. */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { REVIEW_DECISIONS } from '../../functions/domain/lifecycle';
 import { METHODS, REASON_CODES, STATUSES } from '../../functions/domain/types';
 import { ROUTES } from '../../lib/multidoc-stack';
-import { eventProblems, eventSchemas, openapi, responseProblems } from '../support/contracts';
+import { ajv, eventProblems, eventSchemas, openapi, responseProblems } from '../support/contracts';
+
+/** Runs `npm run lint:openapi`'s script on a file: its exit code and what it printed. */
+function lintOpenApi(file: string): { code: number; output: string } {
+  try {
+    const out = execFileSync(process.execPath, ['scripts/lint-openapi.mjs', file], { stdio: 'pipe' });
+    return { code: 0, output: out.toString() };
+  } catch (err) {
+    const e = err as { status: number; stdout: Buffer; stderr: Buffer };
+    return { code: e.status, output: `${e.stdout}${e.stderr}` };
+  }
+}
 
 describe('contracts/openapi.yaml', () => {
+  it('lints clean, and the lint fails on a description whose unquoted comma makes a stray key', () => {
+    expect(lintOpenApi('contracts/openapi.yaml')).toEqual({
+      code: 0,
+      output: expect.stringContaining('0 problem'),
+    });
+    const source = readFileSync('contracts/openapi.yaml', 'utf8');
+    // The continue link's `t` as it was once written: `description: HMAC-signed,` then a new line.
+    const withStrayKey = source.replace(
+      /\n( +)description: "HMAC-signed, ([^"]*)",/,
+      '\n$1description: HMAC-signed,\n$1$2,',
+    );
+    expect(withStrayKey).not.toBe(source);
+    const dir = mkdtempSync(join(tmpdir(), 'openapi-'));
+    writeFileSync(join(dir, 'stray.yaml'), withStrayKey);
+    const answer = lintOpenApi(join(dir, 'stray.yaml'));
+    expect(answer.code).toBe(1);
+    expect(answer.output).toContain('is not expected here');
+  });
+
+  it('validates strictly: a schema with an unknown keyword (a stray key) does not compile', () => {
+    expect(() => ajv.compile({ type: 'string', 'or the caller': null })).toThrow(/unknown keyword/);
+  });
+
   it('is OpenAPI 3.1 and describes exactly the routes the stack serves', () => {
     expect(openapi.openapi).toBe('3.1.0');
     const described = Object.entries(openapi.paths as Record<string, Record<string, unknown>>)

@@ -94,7 +94,11 @@ function world(stepMs = 0) {
     },
     finalise: (id: string, runId = 'run-1') => finaliseVerification(id, { ...finalise, runId }),
     review: (id: string, note: string) =>
-      reviewVerification(id, { decision: 'APPROVE', reviewer: 'alice', note }, { ...finalise }),
+      reviewVerification(
+        id,
+        { decision: 'APPROVE', reviewer: 'alice', note, principal: 'arn:aws:iam::1:role/reviewer' },
+        { ...finalise },
+      ),
     erase: (id: string) => eraseVerification(id, 'client', { ...common, idenfy }),
     cancel: (id: string) => cancelVerification(id, finalise),
     sweep: (id: string) => sweepOne(id, { ...finalise, idenfy }),

@@ -52,6 +52,9 @@ export async function erase(
                   'documentExpiresOn',
                   'reviewingUntil',
                   'boundDocuments',
+                  // An erased verification cannot be reviewed: it leaves the review queue.
+                  'reviewPk',
+                  'reviewAt',
                   ...due.remove,
                 ],
               ),

@@ -23,15 +23,18 @@ export async function saveReview(
             Update: {
               TableName: t.tableName,
               Key: vKey(verificationId),
-              UpdateExpression: updateExpression([
-                '#status = :status',
-                'reasons = :reasons',
-                'updatedAt = :at',
-                'outbox = :outbox',
-                'version = :next',
-                'outboxClaim = :claim',
-                ...due.set,
-              ]),
+              UpdateExpression: updateExpression(
+                [
+                  '#status = :status',
+                  'reasons = :reasons',
+                  'updatedAt = :at',
+                  'outbox = :outbox',
+                  'version = :next',
+                  'outboxClaim = :claim',
+                  ...due.set,
+                ],
+                ['reviewPk', 'reviewAt'],
+              ),
               ConditionExpression:
                 'version = :expected AND #status = :reviewable AND attribute_not_exists(erasure)',
               ExpressionAttributeNames: { '#status': 'status' },

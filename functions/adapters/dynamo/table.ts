@@ -11,9 +11,13 @@
  *                                verification and its client; the verification item lists the
  *                                digests it bound (`boundDocuments`) so erasure deletes them by key
  * Indexes: `byClient` (gsi1pk = CLIENT#id, gsi1sk = createdAt#id) lists a client's verifications;
- * `bySweep` (sweepPk = DUE, sweepAt) is sparse and holds only verifications the sweep has work for.
+ * `bySweep` (sweepPk = DUE, sweepAt) is sparse and holds only verifications the sweep has work for;
+ * `byReview` (reviewPk = REVIEW#<shard>, reviewAt = decidedAt#id) is sparse and holds only the
+ * verifications waiting for a person. Its writes are spread over REVIEW_SHARDS partition keys (one
+ * partition takes about 1,000 writes/s); a reader queries every shard and merges them in order.
  * Every item carries `ttl` so personal data expires after the retention period.
  */
+import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
@@ -34,6 +38,8 @@ export const ttlAfter = (from: string, days: number) => Math.floor(Date.parse(fr
 export const SWEEP_INDEX = 'bySweep';
 export const CLIENT_INDEX = 'byClient';
 export const DUE = 'DUE';
+export const REVIEW_INDEX = 'byReview';
+export const REVIEW_SHARDS = 4;
 
 /** Attributes that are storage plumbing, not part of the verification. */
 export const STORAGE_ATTRIBUTES = [
@@ -44,6 +50,8 @@ export const STORAGE_ATTRIBUTES = [
   'ttl',
   'outboxClaim',
   'sweepPk',
+  'reviewPk',
+  'reviewAt',
   'boundDocuments',
   'bindingVersion',
   'documentClaim',
@@ -62,6 +70,30 @@ export function dueParts(at: string | null): {
   return at === null
     ? { set: [], remove: ['sweepPk', 'sweepAt'], values: {} }
     : { set: ['sweepPk = :duePk', 'sweepAt = :dueAt'], remove: [], values: { ':duePk': DUE, ':dueAt': at } };
+}
+
+/** The review queue's shard of a verification: fixed by its id, so every write lands on the same key. */
+export const reviewShard = (verificationId: string) =>
+  `REVIEW#${createHash('sha256').update(verificationId).digest().readUInt8(0) % REVIEW_SHARDS}`;
+
+/**
+ * Update-expression parts that put a verification in the sparse review queue while its status is
+ * REQUIRES_REVIEW (and not erased), and take it out otherwise.
+ */
+export function reviewQueueParts(
+  verificationId: string,
+  waiting: { status: string; decidedAt: string } | null,
+): { set: string[]; remove: string[]; values: Record<string, unknown> } {
+  return waiting?.status === 'REQUIRES_REVIEW'
+    ? {
+        set: ['reviewPk = :reviewPk', 'reviewAt = :reviewAt'],
+        remove: [],
+        values: {
+          ':reviewPk': reviewShard(verificationId),
+          ':reviewAt': `${waiting.decidedAt}#${verificationId}`,
+        },
+      }
+    : { set: [], remove: ['reviewPk', 'reviewAt'], values: {} };
 }
 
 export function updateExpression(set: string[], remove: string[] = []): string {

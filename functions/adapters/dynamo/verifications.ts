@@ -23,6 +23,7 @@ import {
   isRecordedResult,
   pendingKey,
   readPartition,
+  reviewQueueParts,
   sessionKey,
   type Table,
   toAudit,
@@ -183,6 +184,7 @@ export async function saveDecision(
   d: DecisionWrite,
 ): Promise<Verification> {
   const due = dueParts(d.sweepAt);
+  const queue = reviewQueueParts(verificationId, d);
   const set = [
     '#status = :status',
     'reasons = :reasons',
@@ -195,11 +197,12 @@ export async function saveDecision(
     'outboxClaim = :claim',
     'decidedOn = :decidedOn',
     ...due.set,
+    ...queue.set,
   ];
   if (d.documentExpiresOn) set.push('documentExpiresOn = :documentExpiresOn');
   return updateVerification(t, {
     Key: vKey(verificationId),
-    UpdateExpression: updateExpression(set, due.remove),
+    UpdateExpression: updateExpression(set, [...due.remove, ...queue.remove]),
     // A document session attached after the read would be decided without: read again instead.
     ConditionExpression:
       d.expectedDocumentScanRef === null
@@ -220,6 +223,7 @@ export async function saveDecision(
       ...(d.expectedDocumentScanRef === null ? {} : { ':documentScanRef': d.expectedDocumentScanRef }),
       ...(d.documentExpiresOn ? { ':documentExpiresOn': d.documentExpiresOn } : {}),
       ...due.values,
+      ...queue.values,
     },
   });
 }
