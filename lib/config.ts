@@ -106,7 +106,7 @@ export const DEFAULT_CONFIG: MultidocConfig = {
 };
 
 /** Keys without a default: absent unless given. */
-const OPTIONAL_KEYS = {
+export const OPTIONAL_KEYS = {
   publicBaseUrl: 'string',
   decisionPolicy: 'json',
   additionalSteps: 'json',
