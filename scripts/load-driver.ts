@@ -4,6 +4,7 @@
  * Used by `npm run load` (1,000 by default) and by a small CI test. A check of correctness first;
  * the timings it prints are for this machine only.
  */
+import { MultidocClient } from '../client';
 import type { EventEnvelope } from '../local/subscriber';
 
 export interface LoadOptions {
@@ -87,6 +88,8 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
     retriedAfter5xx += 1;
   };
   const runId = Date.now().toString(36);
+  // The client routes through the typed client (it retries 429/503 as any client should).
+  const api = new MultidocClient({ baseUrl: o.apiUrl });
   const sim = (path: string, body?: unknown) => call('POST', `${o.simulatorUrl}${path}`, body ?? {});
 
   /** Distinct eventIds per verification (subscribers dedupe on eventId: docs/architecture.md §4), and extra copies. */
@@ -111,13 +114,9 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
       timings[stage].push(now - t);
       t = now;
     };
-    const started = await call('POST', `${o.apiUrl}/verifications`, {
-      clientId,
-      firstName: 'Load',
-      lastName: `Tester`,
-    });
-    if (started.status !== 201) throw new Error(`start ${clientId}: ${started.status}`);
-    const verificationId = started.json.verificationId as string;
+    const started = await api.start({ clientId, firstName: 'Load', lastName: 'Tester' });
+    if (!started.created) throw new Error(`start ${clientId}: an earlier verification came back`);
+    const { verificationId } = started.verification;
     ids.push(verificationId);
     lap('start');
     type SimSession = { scanRef: string; tokenType: string };
@@ -166,8 +165,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
   await new Promise((r) => setTimeout(r, 3000));
   const notFinal: string[] = [];
   for (const id of ids) {
-    const v = await call('GET', `${o.apiUrl}/verifications/${id}`);
-    if (v.json.status === 'PENDING') notFinal.push(id);
+    if ((await api.get(id)).status === 'PENDING') notFinal.push(id);
   }
   const { counts, copies } = eventsSeen();
   const eventCounts = { none: 0, one: 0, more: 0 };
