@@ -1,0 +1,156 @@
+/**
+ * A reviewer in headless Chromium drives the review console (`npm run console`) against local mode:
+ * the queue, a verification side by side, approve with a note, the audit trail, erasure. And the
+ * console refuses what a hostile web page could send it (cross-site calls, another Host).
+ */
+import { mkdirSync } from 'node:fs';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { type Browser, chromium } from 'playwright-core';
+import { MultidocClient } from '../../client';
+import { type ConsoleServer, startConsole } from '../../console/server';
+import type { LocalSystem } from '../../local/system';
+import {
+  simComplete,
+  startTestSystem,
+  startVerification,
+  twoStepJourney,
+  waitForEvents,
+} from '../integration/helpers';
+
+jest.setTimeout(120_000);
+
+let system: LocalSystem;
+let browser: Browser;
+let console_: ConsoleServer;
+let differentNames: string;
+let uploaded: string;
+
+beforeAll(async () => {
+  system = await startTestSystem('console', {
+    context: { additionalSteps: JSON.stringify({ ALL: { ALL: { RESIDENCE_PERMIT: { type: 'UPLOAD' } } } }) },
+  });
+  // Two verifications waiting for a person: first names that differ between the documents, then an
+  // uploaded additional document.
+  const a = await twoStepJourney(
+    system,
+    'console-a',
+    { docFirstName: 'JÜRGEN', docLastName: 'MÜLLER' },
+    { docFirstName: 'PETER', docLastName: 'MUELLER' },
+  );
+  expect(a.view.status).toBe('REQUIRES_REVIEW');
+  differentNames = a.verificationId;
+  const b = await startVerification(system, { clientId: 'console-b', method: 'ADDITIONAL_STEP' });
+  await simComplete(system, b.identity.scanRef, {});
+  await waitForEvents(system, b.verificationId);
+  uploaded = b.verificationId;
+
+  console_ = await startConsole(new MultidocClient({ baseUrl: system.apiUrl }), 0);
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+    ],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await console_?.close();
+  await system?.stop();
+});
+
+it('shows the queue and a verification side by side; approving takes it out of the queue, audited', async () => {
+  const page = await browser.newPage();
+  await page.goto(console_.url);
+  await page.waitForSelector(`#queue tr[data-id="${uploaded}"]`);
+  const order = await page.evaluate(
+    "[...document.querySelectorAll('#queue tr[data-id]')].map((r) => r.dataset.id)",
+  );
+  expect(order).toEqual([differentNames, uploaded]);
+
+  await page.click(`button[data-open="${differentNames}"]`);
+  await page.waitForSelector('#detail:not([hidden])');
+  const fields = (await page.textContent('#fields')) ?? '';
+  // The names as compared (folded: JÜRGEN is compared as JURGEN).
+  expect(fields).toContain('JURGEN');
+  expect(fields).toContain('PETER');
+  expect(fields).toMatch(/documents: MISMATCH/);
+  expect(await page.textContent('#reasons')).toContain('FIRST_NAME_MISMATCH');
+
+  // No name yet: the console says so and sends nothing.
+  await page.click('#approve');
+  await page.waitForSelector('#error:has-text("reviewer")');
+  expect(await page.getAttribute('#reviewer', 'aria-invalid')).toBe('true');
+
+  await page.fill('#reviewer', 'Alice Reviewer');
+  await page.fill('#note', 'Peter is his second given name; checked by phone');
+  await page.click('#approve');
+  await page.waitForSelector('#status.VERIFIED');
+  const audit = (await page.textContent('#audit')) ?? '';
+  expect(audit).toContain('REVIEWED → VERIFIED');
+  expect(audit).toContain('Alice Reviewer');
+  expect(audit).toContain('checked by phone');
+  expect(await page.isHidden('#decide')).toBe(true);
+  await page.waitForFunction(`!document.querySelector('#queue tr[data-id="${differentNames}"]')`);
+  expect(await page.evaluate("document.querySelectorAll('#queue tr[data-id]').length")).toBe(1);
+
+  await page.click(`button[data-open="${differentNames}"]`).catch(() => undefined);
+  mkdirSync(join(__dirname, '..', '..', '.local'), { recursive: true });
+  await page.screenshot({
+    path: join(__dirname, '..', '..', '.local', 'console-reviewed.png'),
+    fullPage: true,
+  });
+
+  // What the console did is what the API holds.
+  const v = await new MultidocClient({ baseUrl: system.apiUrl }).get(differentNames);
+  expect(v.status).toBe('VERIFIED');
+  expect(v.audit).toEqual([expect.objectContaining({ reviewer: 'Alice Reviewer', by: null })]);
+});
+
+it('erases a verification after a confirmation; it leaves the queue', async () => {
+  const page = await browser.newPage();
+  await page.goto(console_.url);
+  await page.click(`button[data-open="${uploaded}"]`);
+  await page.waitForSelector('#detail:not([hidden])');
+  await page.click('#erase');
+  await page.click('#eraseConfirm');
+  await page.waitForSelector('#status:has-text("(erased)")');
+  expect(await page.textContent('#audit')).toContain('ERASURE_REQUESTED');
+  await page.waitForSelector('#queue:has-text("Nobody is waiting")');
+});
+
+it('refuses cross-site calls and other Hosts (what a hostile page or DNS rebinding would send)', async () => {
+  const plain = await fetch(`${console_.url}/api/queue`);
+  expect(plain.status).toBe(403);
+  const withHeader = await fetch(`${console_.url}/api/queue`, { headers: { 'x-review-console': '1' } });
+  expect(withHeader.status).toBe(200);
+  const port = new URL(console_.url).port;
+  const rebound = await new Promise<number>((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/api/queue',
+        headers: { host: `evil.example:${port}`, 'x-review-console': '1' },
+      },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+  expect(rebound).toBe(403);
+  const form = await fetch(`${console_.url}/api/verifications/${uploaded}/review`, {
+    method: 'POST',
+    headers: { 'x-review-console': '1', 'content-type': 'text/plain' },
+    body: '{"decision":"APPROVE","reviewer":"x"}',
+  });
+  expect(form.status).toBe(415);
+});
