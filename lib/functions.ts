@@ -130,11 +130,17 @@ export class Functions {
     sweeper.fn.addToRolePolicy(tableActions(['Query'], 'bySweep'));
     // A customer key encrypts the table: each function that reads or writes it uses the key.
     for (const f of [token, webhook, comparator, sweeper]) keys.data?.grantEncryptDecrypt(f.fn);
-    store.secret.grantRead(token.fn);
-    store.secret.grantRead(webhook.fn);
-    store.documentHashKey.grantRead(webhook.fn);
-    store.secret.grantRead(sweeper.fn);
-    store.workQueue.grantSendMessages(webhook.fn);
+    // Exactly the calls the code makes (test/integration/least-privilege.test.ts compares the two):
+    // CDK's grantRead and grantSendMessages would add DescribeSecret, GetQueueAttributes and GetQueueUrl.
+    const readSecret = (secretArn: string) =>
+      new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secretArn] });
+    token.fn.addToRolePolicy(readSecret(store.secret.secretArn));
+    webhook.fn.addToRolePolicy(readSecret(store.secret.secretArn));
+    webhook.fn.addToRolePolicy(readSecret(store.documentHashKey.secretArn));
+    sweeper.fn.addToRolePolicy(readSecret(store.secret.secretArn));
+    webhook.fn.addToRolePolicy(
+      new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [store.workQueue.queueArn] }),
+    );
     // Decisions (comparator, sweep) and reviews (token) publish through the outbox.
     store.bus.grantPutEventsTo(comparator.fn);
     store.bus.grantPutEventsTo(token.fn);
