@@ -65,7 +65,10 @@ function installRecorder() {
     if (fn) {
       const headers = request.headers as Record<string, string>;
       const target = String(headers['x-amz-target'] ?? headers['X-Amz-Target'] ?? '');
-      const body = JSON.parse(String(request.body ?? '{}'));
+      const raw = request.body as unknown;
+      const text =
+        typeof raw === 'string' ? raw : raw instanceof Uint8Array ? Buffer.from(raw).toString('utf8') : '{}';
+      const body = JSON.parse(text || '{}');
       calls.push(...asIamCalls(fn, target, body));
     }
     return handle.call(this, request, options);
