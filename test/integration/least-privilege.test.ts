@@ -67,7 +67,7 @@ function installRecorder() {
       const target = String(headers['x-amz-target'] ?? headers['X-Amz-Target'] ?? '');
       const raw = request.body as unknown;
       const text =
-        typeof raw === 'string' ? raw : raw instanceof Uint8Array ? Buffer.from(raw).toString('utf8') : '{}';
+        typeof raw === 'string' ? raw : raw instanceof Uint8Array ? new TextDecoder().decode(raw) : '{}';
       const body = JSON.parse(text || '{}');
       calls.push(...asIamCalls(fn, target, body));
     }

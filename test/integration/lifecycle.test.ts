@@ -5,7 +5,7 @@
  * published event against contracts/events/*.schema.json.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { LocalSchedule, LocalSystem } from '../../local/system';
 import { eventProblems, responseProblems } from '../support/contracts';
 import {
@@ -284,6 +284,35 @@ describe('abandonment and expiry (scheduled sweep)', () => {
     await sweepAt(new Date(afterDeadline().getTime() + 3600_000));
     expect(statusCalls(identity.scanRef)).toBe(1);
     expect(eventsFor(system, verificationId)).toHaveLength(1);
+  });
+
+  it('reads every shard of its index, and the key written before the index was sharded', async () => {
+    const sharded = await Promise.all(
+      ['abandon-shard-1', 'abandon-shard-2', 'abandon-shard-3', 'abandon-shard-4', 'abandon-shard-5'].map(
+        (clientId) => startVerification(system, { clientId }),
+      ),
+    );
+    // One verification as a release before sharding wrote it: under the single key DUE.
+    const legacy = await startVerification(system, { clientId: 'abandon-legacy-key' });
+    await table.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { pk: `V#${legacy.verificationId}`, sk: 'VERIFICATION' },
+        UpdateExpression: 'SET sweepPk = :due',
+        ExpressionAttributeValues: { ':due': 'DUE' },
+      }),
+    );
+    const keys = await Promise.all(
+      sharded.map(
+        async (v) => (await partition(v.verificationId)).find((i) => i.sk === 'VERIFICATION')?.sweepPk,
+      ),
+    );
+    for (const k of keys) expect(k).toMatch(/^DUE#[0-3]$/);
+    // Five ids over four keys all on one would be a 1-in-256 accident, or a bug.
+    expect(new Set(keys).size).toBeGreaterThan(1);
+
+    await sweepAt(afterDeadline());
+    for (const v of [...sharded, legacy]) expect((await get(v.verificationId)).status).toBe('EXPIRED');
   });
 
   it('names the document step when the user never came back from the identity step, or never finished it', async () => {

@@ -131,7 +131,7 @@ describe('the review queue', () => {
     expect(queueCursorOnClient.status).toBe(400);
     // A forged position pointing one shard at another's key.
     const forged = JSON.parse(Buffer.from(String(queuePage.nextCursor), 'base64url').toString());
-    forged.review[0] = { pk: 'V#x', sk: 'VERIFICATION', reviewPk: 'REVIEW#1', reviewAt: 'x' };
+    forged.shards[0] = { pk: 'V#x', sk: 'VERIFICATION', reviewPk: 'REVIEW#1', reviewAt: 'x' };
     const forgedAnswer = await call(
       `/verifications?status=REQUIRES_REVIEW&cursor=${Buffer.from(JSON.stringify(forged)).toString('base64url')}`,
     );

@@ -33,7 +33,7 @@ export async function erase(
   const notes = items.filter((i) => String(i.sk).startsWith('AUDIT#') && i.note != null);
   const boundDigests = [...((main.boundDocuments as Set<string> | undefined) ?? [])];
   const bindingVersion = main.bindingVersion as number | undefined;
-  const due = dueParts(erasure.nextAttemptAt);
+  const due = dueParts(verificationId, erasure.nextAttemptAt);
   const sessions = Object.entries(erasure.idenfy);
   const ttl = ttlAfter(erasure.requestedAt, retentionDays);
   try {
@@ -117,7 +117,7 @@ export async function erase(
 }
 
 export async function saveErasureProgress(t: Table, verificationId: string, erasure: Erasure): Promise<void> {
-  const due = dueParts(erasure.nextAttemptAt);
+  const due = dueParts(verificationId, erasure.nextAttemptAt);
   await t.doc.send(
     new UpdateCommand({
       TableName: t.tableName,

@@ -6,13 +6,14 @@ import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { InvalidCursor } from '../../app/model';
 import {
   CLIENT_INDEX,
-  DUE,
   dueParts,
   ignoreConditionFailed,
   isClientCursor,
+  LEGACY_DUE,
   REVIEW_INDEX,
   REVIEW_SHARDS,
   SWEEP_INDEX,
+  SWEEP_SHARDS,
   type Table,
   toVerification,
   updateExpression,
@@ -40,64 +41,102 @@ export async function listByClient(
   return { items: (out.Items ?? []).map(toVerification), next: out.LastEvaluatedKey };
 }
 
-/**
- * The review queue, oldest decision first, across every shard of the sparse `byReview` index: each
- * shard is read from where the last page left it (at most `limit` items each, in parallel), the
- * items are merged by `reviewAt` and the first `limit` answered. The position remembers, per shard,
- * the key of the last item answered from it (null: not read yet; 'done': no more).
- */
+/** The review queue, oldest decision first, across every shard of the sparse `byReview` index. */
 export async function listForReview(t: Table, limit: number, after?: Record<string, unknown>) {
-  const from = after === undefined ? Array<ShardPosition>(REVIEW_SHARDS).fill(null) : reviewPosition(after);
+  const page = await queryShards(t, REVIEW_QUEUE, limit, after);
+  return { items: page.items.map(toVerification), next: page.next };
+}
+
+/**
+ * One index spread over several partition keys (shards), read as one list in sort-key order: each
+ * shard is queried from where the last page left it (at most `limit` items each, in parallel), the
+ * items merged by the sort key and the first `limit` answered. The position remembers, per shard, the
+ * key of the last item answered from it (null: not read yet; 'done': nothing more).
+ */
+interface ShardedIndex {
+  index: string;
+  partitionKey: string;
+  sortKey: string;
+  shards: string[];
+  /** An upper bound on the sort key (inclusive), or none. */
+  until?: string;
+}
+type ShardPosition = Record<string, unknown> | null | 'done';
+
+const REVIEW_QUEUE: ShardedIndex = {
+  index: REVIEW_INDEX,
+  partitionKey: 'reviewPk',
+  sortKey: 'reviewAt',
+  shards: Array.from({ length: REVIEW_SHARDS }, (_, i) => `REVIEW#${i}`),
+};
+const DUE_FOR_SWEEP: ShardedIndex = {
+  index: SWEEP_INDEX,
+  partitionKey: 'sweepPk',
+  sortKey: 'sweepAt',
+  shards: [LEGACY_DUE, ...Array.from({ length: SWEEP_SHARDS }, (_, i) => `DUE#${i}`)],
+};
+
+async function queryShards(t: Table, q: ShardedIndex, limit: number, after?: Record<string, unknown>) {
+  const from = after === undefined ? q.shards.map((): ShardPosition => null) : positionOf(q, after);
   const pages = await Promise.all(
-    from.map(async (position, shard) => {
-      if (position === 'done') return { shard, items: [], more: false };
+    q.shards.map(async (shard, i) => {
+      const position = from[i];
+      if (position === 'done') return { i, items: [], more: false };
       const out = await t.doc.send(
         new QueryCommand({
           TableName: t.tableName,
-          IndexName: REVIEW_INDEX,
-          KeyConditionExpression: 'reviewPk = :shard',
-          ExpressionAttributeValues: { ':shard': `REVIEW#${shard}` },
+          IndexName: q.index,
+          KeyConditionExpression: `#pk = :shard${q.until === undefined ? '' : ' AND #sk <= :until'}`,
+          ExpressionAttributeNames: {
+            '#pk': q.partitionKey,
+            ...(q.until === undefined ? {} : { '#sk': q.sortKey }),
+          },
+          ExpressionAttributeValues: {
+            ':shard': shard,
+            ...(q.until === undefined ? {} : { ':until': q.until }),
+          },
           ScanIndexForward: true,
           Limit: limit,
           ExclusiveStartKey: position ?? undefined,
         }),
       );
-      return { shard, items: out.Items ?? [], more: out.LastEvaluatedKey !== undefined };
+      return { i, items: out.Items ?? [], more: out.LastEvaluatedKey !== undefined };
     }),
   );
   const merged = pages
-    .flatMap((p) => p.items.map((item) => ({ shard: p.shard, item })))
-    .sort((a, b) => String(a.item.reviewAt).localeCompare(String(b.item.reviewAt)))
+    .flatMap((p) => p.items.map((item) => ({ i: p.i, item })))
+    .sort((a, b) => String(a.item[q.sortKey]).localeCompare(String(b.item[q.sortKey])))
     .slice(0, limit);
-  const next: ShardPosition[] = pages.map((p) => {
-    const taken = merged.filter((m) => m.shard === p.shard);
+  const next = pages.map((p): ShardPosition => {
+    const taken = merged.filter((m) => m.i === p.i);
     const last = taken.at(-1)?.item;
-    if (!last) return p.items.length === 0 && !p.more ? 'done' : (from[p.shard] ?? null);
-    // Everything this shard returned was answered and it said there is no more.
+    if (!last) return p.items.length === 0 && !p.more ? 'done' : (from[p.i] ?? null);
+    // Everything this shard returned was answered, and it said there is no more.
     if (taken.length === p.items.length && !p.more) return 'done';
-    return { pk: last.pk, sk: last.sk, reviewPk: last.reviewPk, reviewAt: last.reviewAt };
+    return { pk: last.pk, sk: last.sk, [q.partitionKey]: last[q.partitionKey], [q.sortKey]: last[q.sortKey] };
   });
-  const finished = next.every((p) => p === 'done');
-  return { items: merged.map((m) => toVerification(m.item)), next: finished ? undefined : { review: next } };
+  return {
+    items: merged.map((m) => m.item),
+    next: next.every((p) => p === 'done') ? undefined : { shards: next },
+  };
 }
 
-type ShardPosition = Record<string, unknown> | null | 'done';
-
-/** A review-queue position as listForReview wrote it, or InvalidCursor. */
-function reviewPosition(after: Record<string, unknown>): ShardPosition[] {
-  const shards = after.review;
+/** A position as queryShards wrote it for this index, or InvalidCursor (a forged or foreign cursor). */
+function positionOf(q: ShardedIndex, after: Record<string, unknown>): ShardPosition[] {
+  const shards = after.shards;
+  const keyNames = ['pk', 'sk', q.partitionKey, q.sortKey].sort().join(',');
   const valid =
     Object.keys(after).length === 1 &&
     Array.isArray(shards) &&
-    shards.length === REVIEW_SHARDS &&
+    shards.length === q.shards.length &&
     shards.every(
       (p, i) =>
         p === null ||
         p === 'done' ||
         (typeof p === 'object' &&
-          Object.keys(p).sort().join(',') === 'pk,reviewAt,reviewPk,sk' &&
+          Object.keys(p).sort().join(',') === keyNames &&
           Object.values(p).every((v) => typeof v === 'string' && v.length <= 400) &&
-          p.reviewPk === `REVIEW#${i}` &&
+          p[q.partitionKey] === q.shards[i] &&
           p.sk === 'VERIFICATION' &&
           String(p.pk).startsWith('V#')),
     );
@@ -111,7 +150,7 @@ export async function reschedule(
   seen: string | undefined,
   next: string | null,
 ): Promise<void> {
-  const due = dueParts(next);
+  const due = dueParts(verificationId, next);
   await t.doc
     .send(
       new UpdateCommand({
@@ -152,19 +191,8 @@ export async function markReconciled(
   );
 }
 
+/** Verifications whose sweep is due at `now`, oldest due first, across the sweep index's shards. */
 export async function dueForSweep(t: Table, now: Date, limit: number, after?: Record<string, unknown>) {
-  const out = await t.doc.send(
-    new QueryCommand({
-      TableName: t.tableName,
-      IndexName: SWEEP_INDEX,
-      KeyConditionExpression: 'sweepPk = :due AND sweepAt <= :now',
-      ExpressionAttributeValues: { ':due': DUE, ':now': now.toISOString() },
-      Limit: limit,
-      ExclusiveStartKey: after,
-    }),
-  );
-  return {
-    items: (out.Items ?? []).map((i) => String(i.pk).slice('V#'.length)),
-    next: out.LastEvaluatedKey,
-  };
+  const page = await queryShards(t, { ...DUE_FOR_SWEEP, until: now.toISOString() }, limit, after);
+  return { items: page.items.map((i) => String(i.pk).slice('V#'.length)), next: page.next };
 }

@@ -50,7 +50,7 @@ export async function markPublished(
   version: number,
   nextDue: string | null,
 ): Promise<void> {
-  const due = dueParts(nextDue);
+  const due = dueParts(verificationId, nextDue);
   await t.doc
     .send(
       new UpdateCommand({

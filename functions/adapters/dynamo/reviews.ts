@@ -14,7 +14,7 @@ export async function saveReview(
   audit: AuditEntry,
   retentionDays: number,
 ): Promise<void> {
-  const due = dueParts(r.sweepAt);
+  const due = dueParts(verificationId, r.sweepAt);
   try {
     await t.doc.send(
       new TransactWriteCommand({

@@ -13,11 +13,11 @@ import {
 } from '../../app/model';
 import type { SessionResult, SessionRole } from '../../domain/types';
 import {
-  DUE,
   documentKey,
   ignoreConditionFailed,
   isRecordedResult,
   sessionKey,
+  sweepShard,
   type Table,
   toResult,
   ttlAfter,
@@ -92,7 +92,7 @@ export async function attachDocumentSession(
                 ':pending': 'PENDING',
                 ':session': session,
                 ':now': session.createdAt,
-                ':duePk': DUE,
+                ':duePk': sweepShard(verificationId),
                 ':dueAt': sweepAt,
               },
             },

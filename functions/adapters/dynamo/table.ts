@@ -11,10 +11,12 @@
  *                                verification and its client; the verification item lists the
  *                                digests it bound (`boundDocuments`) so erasure deletes them by key
  * Indexes: `byClient` (gsi1pk = CLIENT#id, gsi1sk = createdAt#id) lists a client's verifications;
- * `bySweep` (sweepPk = DUE, sweepAt) is sparse and holds only verifications the sweep has work for;
- * `byReview` (reviewPk = REVIEW#<shard>, reviewAt = decidedAt#id) is sparse and holds only the
- * verifications waiting for a person. Its writes are spread over REVIEW_SHARDS partition keys (one
- * partition takes about 1,000 writes/s); a reader queries every shard and merges them in order.
+ * `bySweep` (sweepPk = DUE#<shard>, sweepAt) is sparse and holds only verifications the sweep has
+ * work for (`DUE` without a shard: written before sharding, still read); `byReview` (reviewPk =
+ * REVIEW#<shard>, reviewAt = decidedAt#id) is sparse and holds only the verifications waiting for a
+ * person. Both spread their writes over a few partition keys, fixed per verification by a hash of its
+ * id (one partition takes about 1,000 writes/s: docs/scale.md); a reader queries every key and merges
+ * them in order (lists.ts).
  * Every item carries `ttl` so personal data expires after the retention period.
  */
 import { createHash } from 'node:crypto';
@@ -37,9 +39,18 @@ export const ttlAfter = (from: string, days: number) => Math.floor(Date.parse(fr
 
 export const SWEEP_INDEX = 'bySweep';
 export const CLIENT_INDEX = 'byClient';
-export const DUE = 'DUE';
+/** The sweep index's key before it was sharded: still read until nothing is left under it. */
+export const LEGACY_DUE = 'DUE';
+export const SWEEP_SHARDS = 4;
 export const REVIEW_INDEX = 'byReview';
 export const REVIEW_SHARDS = 4;
+
+/** A verification's shard (0..shards-1): fixed by its id, so every write of it lands on one key. */
+const shardOf = (verificationId: string, shards: number) =>
+  createHash('sha256').update(verificationId).digest().readUInt8(0) % shards;
+
+export const sweepShard = (verificationId: string) => `DUE#${shardOf(verificationId, SWEEP_SHARDS)}`;
+export const reviewShard = (verificationId: string) => `REVIEW#${shardOf(verificationId, REVIEW_SHARDS)}`;
 
 /** Attributes that are storage plumbing, not part of the verification. */
 export const STORAGE_ATTRIBUTES = [
@@ -62,19 +73,22 @@ export const documentKey = (digest: string, verificationId: string) => ({
 });
 
 /** Update-expression parts that put a verification in (or take it out of) the sparse sweep index. */
-export function dueParts(at: string | null): {
+export function dueParts(
+  verificationId: string,
+  at: string | null,
+): {
   set: string[];
   remove: string[];
   values: Record<string, unknown>;
 } {
   return at === null
     ? { set: [], remove: ['sweepPk', 'sweepAt'], values: {} }
-    : { set: ['sweepPk = :duePk', 'sweepAt = :dueAt'], remove: [], values: { ':duePk': DUE, ':dueAt': at } };
+    : {
+        set: ['sweepPk = :duePk', 'sweepAt = :dueAt'],
+        remove: [],
+        values: { ':duePk': sweepShard(verificationId), ':dueAt': at },
+      };
 }
-
-/** The review queue's shard of a verification: fixed by its id, so every write lands on the same key. */
-export const reviewShard = (verificationId: string) =>
-  `REVIEW#${createHash('sha256').update(verificationId).digest().readUInt8(0) % REVIEW_SHARDS}`;
 
 /**
  * Update-expression parts that put a verification in the sparse review queue while its status is

@@ -17,7 +17,6 @@ import {
 } from '../../app/model';
 import { slotPut } from './sessions';
 import {
-  DUE,
   dueParts,
   ignoreConditionFailed,
   isRecordedResult,
@@ -25,6 +24,7 @@ import {
   readPartition,
   reviewQueueParts,
   sessionKey,
+  sweepShard,
   type Table,
   toAudit,
   toResult,
@@ -136,7 +136,7 @@ export async function create(
                 gsi1sk: `${v.createdAt}#${v.verificationId}`,
                 ttl,
                 ...v,
-                sweepPk: DUE,
+                sweepPk: sweepShard(v.verificationId),
                 sweepAt,
               },
               ConditionExpression: 'attribute_not_exists(pk)',
@@ -183,7 +183,7 @@ export async function saveDecision(
   expectedVersion: number,
   d: DecisionWrite,
 ): Promise<Verification> {
-  const due = dueParts(d.sweepAt);
+  const due = dueParts(verificationId, d.sweepAt);
   const queue = reviewQueueParts(verificationId, d);
   const set = [
     '#status = :status',
@@ -251,7 +251,7 @@ export async function saveProviderResultChange(
       ':at': change.at,
       ':claim': claim,
       ':expected': expectedVersion,
-      ':duePk': DUE,
+      ':duePk': sweepShard(verificationId),
       ':dueAt': sweepAt,
     },
   });
@@ -281,7 +281,7 @@ export async function saveExpiringNotice(
       ':at': notifiedAt,
       ':expected': expectedVersion,
       ':verified': 'VERIFIED',
-      ':duePk': DUE,
+      ':duePk': sweepShard(verificationId),
       ':dueAt': sweepAt,
       ':claim': claim,
     },
