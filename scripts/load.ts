@@ -1,11 +1,13 @@
 /**
  * `npm run load`: at least 1,000 verifications through the local system (its own moto), 10% with
- * duplicated webhooks and 5% with reordered ones, bounded concurrency; prints throughput and p50/p99
- * per stage, and exits non-zero unless every verification is final with exactly one event.
+ * duplicated webhooks and 5% with reordered ones, bounded concurrency; prints throughput, p50/p99 per
+ * stage and the DynamoDB writes per partition key (the hottest beside the total), and exits non-zero
+ * unless every verification is final with exactly one event.
  * LOAD_VERIFICATIONS, LOAD_CONCURRENCY override the size (default 1,000 and 8).
  */
 import { emulatorEnv, freePort, startMoto } from '../local/emulator';
 import { startLocalSystem } from '../local/system';
+import { formatPartitions, installPartitionCounter, partitionReport } from './bench/partitions';
 import { formatReport, runLoad } from './load-driver';
 
 async function main() {
@@ -18,6 +20,8 @@ async function main() {
     prefix: `load-${Date.now().toString(36)}`,
     visibilityTimeoutSeconds: 2,
   });
+  installPartitionCounter();
+  const begun = Date.now();
   try {
     const report = await runLoad({
       apiUrl: system.apiUrl,
@@ -31,6 +35,7 @@ async function main() {
       timeoutMs: 120_000,
     });
     console.log(formatReport(report));
+    console.log(formatPartitions(partitionReport(begun)));
     const ok = report.notFinal.length === 0 && report.eventCounts.none === 0 && report.eventCounts.more === 0;
     console.log(ok ? 'OK: every verification final, exactly one event each' : 'FAILED');
     process.exitCode = ok ? 0 : 1;

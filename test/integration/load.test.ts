@@ -1,5 +1,6 @@
 /** The load driver at a CI size: every verification final with exactly one event (correctness, not timing). */
 import type { LocalSystem } from '../../local/system';
+import { formatPartitions, installPartitionCounter, partitionReport } from '../../scripts/bench/partitions';
 import { formatReport, runLoad } from '../../scripts/load-driver';
 import { startTestSystem } from './helpers';
 
@@ -14,6 +15,8 @@ afterAll(async () => {
 });
 
 it('drives verifications with duplicated and reordered webhooks to one final status and one event each', async () => {
+  installPartitionCounter();
+  const begun = Date.now();
   const report = await runLoad({
     apiUrl: system.apiUrl,
     simulatorUrl: system.simulator?.url ?? '',
@@ -28,4 +31,14 @@ it('drives verifications with duplicated and reordered webhooks to one final sta
   expect(report.reordered).toBeGreaterThan(0);
   expect(report.notFinal).toEqual([]);
   expect(report.eventCounts).toEqual({ none: 0, one: report.verifications, more: 0 });
+
+  // The sweep index's writes are spread over its shards: measured, not assumed.
+  const partitions = partitionReport(begun);
+  console.info(formatPartitions(partitions));
+  const sweep = partitions.find((p) => p.index === 'bySweep');
+  expect(sweep?.keys).toBe(4);
+  // 40 verifications over four keys: one key taking 70% would be an accident of 1 in millions, or a bug.
+  expect(sweep?.hottest.share).toBeLessThan(0.7);
+  const table = partitions.find((p) => p.index === 'table');
+  expect(table?.hottest.share).toBeLessThan(0.1);
 });
