@@ -7,6 +7,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { SQSEvent } from 'aws-lambda';
@@ -14,11 +15,41 @@ import { signBody } from '../../functions/shared/signature';
 import { routeEvent } from '../../local/http-api';
 import { toRecord } from '../../local/queue-runner';
 import type { LocalSystem } from '../../local/system';
+import { itemBytes } from './cost';
 
 const context = new AsyncLocalStorage<string>();
 /** path → operation → count */
 const counted = new Map<string, Map<string, number>>();
+/** path → kind of item written → count (what the cost model prices: docs/benchmarks.md §5) */
+const itemWrites = new Map<string, Map<string, number>>();
 let installed = false;
+
+/** The items a DynamoDB write call writes: the verification item or another, in a transaction or not. */
+function classifyWrites(path: string, op: string, raw: unknown) {
+  if (!['PutItem', 'UpdateItem', 'DeleteItem', 'TransactWriteItems'].includes(op)) return;
+  const text = typeof raw === 'string' ? raw : raw instanceof Uint8Array ? new TextDecoder().decode(raw) : '';
+  const body = JSON.parse(text || '{}');
+  const inTx = op === 'TransactWriteItems';
+  const specs: WrittenItem[] = inTx
+    ? (body.TransactItems as Record<string, WrittenItem>[]).flatMap((i) => Object.values(i))
+    : [body];
+  const byKind = itemWrites.get(path) ?? new Map<string, number>();
+  const add = (kind: string) => byKind.set(kind, (byKind.get(kind) ?? 0) + 1);
+  for (const spec of specs) {
+    const key = spec.Key ?? spec.Item;
+    const verification = key?.sk?.S === 'VERIFICATION';
+    add(`${verification ? 'verification' : 'other'}${inTx ? ' in a transaction' : ''}`);
+    if (spec.Item?.sweepPk || spec.ExpressionAttributeValues?.[':duePk']) add('sweep index entry');
+    if (spec.Item?.reviewPk || spec.ExpressionAttributeValues?.[':reviewPk']) add('review index entry');
+  }
+  itemWrites.set(path, byKind);
+}
+
+interface WrittenItem {
+  Key?: Record<string, { S?: string }>;
+  Item?: Record<string, { S?: string }>;
+  ExpressionAttributeValues?: Record<string, { S?: string }>;
+}
 
 export function installCallCounter(): void {
   if (installed) return;
@@ -33,6 +64,7 @@ export function installCallCounter(): void {
       const byOp = counted.get(path) ?? new Map<string, number>();
       byOp.set(op, (byOp.get(op) ?? 0) + 1);
       counted.set(path, byOp);
+      classifyWrites(path, op, request.body);
     }
     return handle.call(this, request, options);
   };
@@ -46,6 +78,10 @@ export interface PathCalls {
   total: number;
   /** Median in-process handler duration, ms (a proxy for billed Lambda duration). */
   durationMs: number;
+  /** Items written per run, by kind: the verification item or another, in a transaction or not, and index entries. */
+  writes: Record<string, number>;
+  /** The verification item's size (bytes, as DynamoDB counts) after this path: what its writes here cost. */
+  verificationBytes: number;
 }
 
 type Handler = (e: unknown) => Promise<Record<string, unknown>>;
@@ -67,12 +103,31 @@ export async function countCalls(
   const queueUrl = process.env.QUEUE_URL as string;
   const queueArn = Object.values(system.provisioned.resources).find((r) => r.ref === queueUrl)?.arn ?? '';
   const durations = new Map<string, number[]>();
+  /** The size of the verification item after each path (its writes are priced at it). */
+  const sizesAfter = new Map<string, number[]>();
+  const dynamo = new DynamoDBClient({});
+  let current: string | undefined;
+  const measureSize = async (path: string) => {
+    if (!current) return;
+    const out = await dynamo.send(
+      new GetItemCommand({
+        TableName: process.env.TABLE_NAME,
+        Key: { pk: { S: `V#${current}` }, sk: { S: 'VERIFICATION' } },
+        ConsistentRead: true,
+      }),
+    );
+    sizesAfter.set(path, [
+      ...(sizesAfter.get(path) ?? []),
+      itemBytes((out.Item ?? {}) as Record<string, unknown>),
+    ]);
+  };
 
   const run = async <T>(path: string, measured: boolean, work: () => Promise<T>): Promise<T> => {
     if (!measured) return work();
     const t = performance.now();
     const out = await context.run(path, work);
     durations.set(path, [...(durations.get(path) ?? []), performance.now() - t]);
+    if (path !== 'start') await measureSize(path);
     return out;
   };
   const deliver = async (scanRef: string, measured: boolean) => {
@@ -130,6 +185,8 @@ export async function countCalls(
     );
     if (started.statusCode !== 201) throw new Error(`start: ${started.statusCode} ${started.body}`);
     const verificationId = JSON.parse(String(started.body)).verificationId as string;
+    current = verificationId;
+    if (measured) await measureSize('start');
     const sessions = () => [...simulator.sessions.values()].filter((s) => s.externalRef === verificationId);
     const identity = sessions().find((s) => s.tokenType === 'IDENTITY' || s.tokenType === 'IDENTIFICATION');
     if (!identity) throw new Error('no identity session');
@@ -176,6 +233,10 @@ export async function countCalls(
       calls,
       total: Object.values(calls).reduce((a, b) => a + b, 0),
       durationMs: median(durations.get(path) ?? []),
+      verificationBytes: median(sizesAfter.get(path) ?? []),
+      writes: Object.fromEntries(
+        [...(itemWrites.get(path) ?? new Map<string, number>())].map(([kind, n]) => [kind, n / runs]),
+      ),
     };
   });
 }

@@ -2,6 +2,8 @@
  * Infrastructure cost per 1,000 verifications at list prices, from the counted calls and the measured
  * handler durations. The prices and every assumption are printed with the figure.
  */
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { LIST_ITEM_ATTRIBUTES } from '../../lib/store';
 import type { PathCalls } from './calls';
 
 /** us-east-1 list prices (AWS pricing pages, read November 2026). Check them for your region. */
@@ -21,7 +23,7 @@ export const PRICES = {
 export const ASSUMPTIONS = [
   'one verification = start, continue, 2 webhooks, 2 comparator invocations (a batch each), 1 status read',
   'Lambda: 512 MB arm64, billed for the measured in-process duration of each path (local, against moto)',
-  'DynamoDB on demand: a read = 1 RRU (items under 4 KB, strongly consistent); a write = 2 WRU (item under 1 KB plus its byClient index copy); a transaction item costs double',
+  'DynamoDB on demand: a read = 1 RRU (items under 4 KB, strongly consistent); a write of the verification item costs 1 WRU per KB of its size after that path (measured), a result slot 1 WRU per KB of its size after the decision, double in a transaction; each write of the verification item also writes its byClient index entry (all attributes today: a full copy), and each sweep or review index entry 1 WRU',
   'SQS FIFO: each work message is sent once, received once and deleted once by the event source mapping',
   'CloudWatch Logs: 1 KB of logs and metrics per invocation',
   'not counted: the sweeper (a fixed ~8,640 runs a month, cents), the secret ($0.40 a month), data transfer, iDenfy',
@@ -33,7 +35,102 @@ export interface CostLine {
   usd: number;
 }
 
-export function costPer1000(paths: PathCalls[], memoryMb = 512): CostLine[] {
+/** Sizes (bytes, as DynamoDB counts them) of the items the writes write, measured after a decision. */
+export interface ItemSizes {
+  verification: number;
+  /** The verification's byClient entry if the index projected only what a list item shows. */
+  listEntry: number;
+  /** The largest other item of the partition (a session's result slot). */
+  other: number;
+  /** The verification item's largest attributes, bytes each: where its write cost goes. */
+  largestAttributes: [string, number][];
+}
+
+/** DynamoDB's size of an item in low-level JSON: names and values, as its capacity units count them. */
+export function itemBytes(item: Record<string, unknown>): number {
+  const value = (v: Record<string, unknown>): number => {
+    const [type, x] = Object.entries(v)[0] ?? ['NULL', null];
+    if (type === 'S') return Buffer.byteLength(String(x));
+    if (type === 'N') return Math.ceil(String(x).replace(/[-.]/g, '').length / 2) + 1;
+    if (type === 'B') return Buffer.from(String(x), 'base64').length;
+    if (type === 'BOOL' || type === 'NULL') return 1;
+    if (type === 'SS' || type === 'NS')
+      return (x as string[]).reduce((n, e) => n + value({ [type[0] as string]: e }), 0);
+    if (type === 'L') return 3 + (x as Record<string, unknown>[]).reduce((n, e) => n + 1 + value(e), 0);
+    if (type === 'M') return 3 + itemBytes(x as Record<string, unknown>) + Object.keys(x as object).length;
+    return 0;
+  };
+  return Object.entries(item).reduce(
+    (n, [k, v]) => n + Buffer.byteLength(k) + value(v as Record<string, unknown>),
+    0,
+  );
+}
+
+/** The largest decided verification item and result slot in the table, and the verification's list entry. */
+export async function measureItemSizes(tableName: string): Promise<ItemSizes> {
+  const dynamo = new DynamoDBClient({});
+  const sizes: ItemSizes = { verification: 0, listEntry: 0, other: 0, largestAttributes: [] };
+  let after: Record<string, never> | undefined;
+  do {
+    const page = await dynamo.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: after }));
+    for (const item of page.Items ?? []) {
+      const raw = item as Record<string, unknown>;
+      if (item.sk?.S === 'VERIFICATION' && item.status?.S === 'VERIFIED') {
+        if (itemBytes(raw) > sizes.verification) {
+          sizes.verification = itemBytes(raw);
+          sizes.largestAttributes = Object.entries(raw)
+            .map(([k, v]): [string, number] => [k, itemBytes({ [k]: v })])
+            .sort((a, b) => b[1] - a[1])
+            .slice(0, 5);
+        }
+        const keep = ['pk', 'sk', 'gsi1pk', 'gsi1sk', ...LIST_ITEM_ATTRIBUTES];
+        const entry = Object.fromEntries(Object.entries(raw).filter(([k]) => keep.includes(k)));
+        sizes.listEntry = Math.max(sizes.listEntry, itemBytes(entry));
+      } else if (item.sk?.S?.startsWith('RESULT#')) {
+        sizes.other = Math.max(sizes.other, itemBytes(raw));
+      }
+    }
+    after = page.LastEvaluatedKey as Record<string, never> | undefined;
+  } while (after);
+  return sizes;
+}
+
+const wru = (bytes: number) => Math.max(1, Math.ceil(bytes / 1024));
+
+/** WRU per verification of the writes, split into the table's items, the byClient copies and the sparse indexes. */
+export function writeUnits(paths: PathCalls[], sizes: ItemSizes) {
+  const perVerification: [string, number][] = [
+    ['start', 1],
+    ['continue', 1],
+    ['webhook', 2],
+    ['comparator (waiting)', 1],
+    ['comparator (decision)', 1],
+    ['status', 1],
+  ];
+  // Per path: its writes, and the verification item's size after it (what those writes cost).
+  const sum = (f: (p: PathCalls) => number) =>
+    perVerification.reduce((total, [name, k]) => {
+      const p = paths.find((x) => x.path === name);
+      return total + (p ? f(p) * k : 0);
+    }, 0);
+  const of = (p: PathCalls, kind: string) => p.writes[kind] ?? 0;
+  const verificationWrites = (p: PathCalls) => of(p, 'verification') + of(p, 'verification in a transaction');
+  return {
+    items: sum(
+      (p) =>
+        of(p, 'verification') * wru(p.verificationBytes) +
+        of(p, 'verification in a transaction') * 2 * wru(p.verificationBytes) +
+        of(p, 'other') * wru(sizes.other) +
+        of(p, 'other in a transaction') * 2 * wru(sizes.other),
+    ),
+    byClientCopies: sum((p) => verificationWrites(p) * wru(p.verificationBytes)),
+    byClientListEntries: sum((p) => verificationWrites(p) * wru(sizes.listEntry)),
+    sparseEntries: sum((p) => of(p, 'sweep index entry') + of(p, 'review index entry')),
+    verificationWrites: sum(verificationWrites),
+  };
+}
+
+export function costPer1000(paths: PathCalls[], sizes: ItemSizes, memoryMb = 512): CostLine[] {
   const by = (p: string) => paths.find((x) => x.path === p);
   const perVerification: [PathCalls | undefined, number][] = [
     [by('start'), 1],
@@ -47,10 +144,7 @@ export function costPer1000(paths: PathCalls[], memoryMb = 512): CostLine[] {
   const seconds = perVerification.reduce((s, [p, k]) => s + ((p?.durationMs ?? 0) / 1000) * k, 0);
   const op = (name: string) => perVerification.reduce((n, [p, k]) => n + (p?.calls[name] ?? 0) * k, 0);
   const reads = op('GetItem') + op('Query');
-  const writes = op('UpdateItem') + op('PutItem');
-  const transactions = op('TransactWriteItems');
-  // Our transactions write 2–3 items; count 3 items at double price.
-  const wru = writes * 2 + transactions * 3 * 2 * 2;
+  const units = writeUnits(paths, sizes);
   const sqsRequests = op('SendMessage') * 3;
   const events = op('PutEvents');
   const secretCalls = op('GetSecretValue');
@@ -77,11 +171,17 @@ export function costPer1000(paths: PathCalls[], memoryMb = 512): CostLine[] {
       quantity: `${reads * k} RRU`,
       usd: ((reads * k) / 1e6) * PRICES.dynamoPerMillionReadUnits,
     },
-    {
-      item: 'DynamoDB writes',
-      quantity: `${wru * k} WRU`,
-      usd: ((wru * k) / 1e6) * PRICES.dynamoPerMillionWriteUnits,
-    },
+    ...(
+      [
+        ['DynamoDB writes: items', units.items],
+        ['DynamoDB writes: byClient copies (all attributes)', units.byClientCopies],
+        ['DynamoDB writes: sweep and review index entries', units.sparseEntries],
+      ] as const
+    ).map(([item, n]) => ({
+      item,
+      quantity: `${n * k} WRU`,
+      usd: ((n * k) / 1e6) * PRICES.dynamoPerMillionWriteUnits,
+    })),
     {
       item: 'SQS FIFO requests',
       quantity: `${sqsRequests * k}`,

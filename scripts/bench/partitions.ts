@@ -28,13 +28,20 @@ export function installPartitionCounter(): void {
   };
 }
 
+/** The parts of a DynamoDB write (low-level JSON) that name the partitions it writes. */
+interface WriteSpec {
+  Key?: Record<string, { S?: string }>;
+  Item?: Record<string, { S?: string }>;
+  ExpressionAttributeValues?: Record<string, { S?: string }>;
+}
+
 function record(op: string, raw: unknown) {
   if (!['PutItem', 'UpdateItem', 'DeleteItem', 'TransactWriteItems'].includes(op)) return;
   const text = typeof raw === 'string' ? raw : raw instanceof Uint8Array ? new TextDecoder().decode(raw) : '';
   const body = JSON.parse(text || '{}');
-  const items: Record<string, any>[] =
+  const items: WriteSpec[] =
     op === 'TransactWriteItems'
-      ? (body.TransactItems as Record<string, any>[]).flatMap((i) => Object.values(i))
+      ? (body.TransactItems as Record<string, WriteSpec>[]).flatMap((i) => Object.values(i))
       : [body];
   const at = Date.now();
   for (const spec of items) {
