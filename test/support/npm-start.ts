@@ -18,7 +18,13 @@ export interface StartedProcess {
 }
 
 export async function spawnNpmStart(env: Record<string, string> = {}): Promise<StartedProcess> {
-  const ports = { api: await freePort(), simulator: await freePort(), moto: await freePort() };
+  // The API port may be fixed by the caller: it is part of the synthesized template's inputs (the
+  // default landing pages), so the same port reuses the cached template.
+  const ports = {
+    api: env.API_PORT ? Number(env.API_PORT) : await freePort(),
+    simulator: await freePort(),
+    moto: await freePort(),
+  };
   const eventsFile = join(mkdtempSync(join(tmpdir(), 'multidoc-start-')), 'events.jsonl');
   // Its own emulator, never the test run's.
   const { AWS_ENDPOINT_URL: _own, ...inherited } = process.env;
