@@ -157,7 +157,11 @@ export const listQuerySchema = z
     cursor: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,2000}$/, 'not a cursor of this list'))),
   })
   .check(
-    z.refine((q) => (q.clientId === undefined) !== (q.status === undefined), {
+    z.refine((q) => q.clientId !== undefined || q.status !== undefined, {
+      path: ['clientId'],
+      message: 'is required (a client list), unless status=REQUIRES_REVIEW asks for the review queue',
+    }),
+    z.refine((q) => q.clientId === undefined || q.status === undefined, {
       path: ['clientId'],
       message: 'give clientId (a client list) or status=REQUIRES_REVIEW (the review queue), not both',
     }),

@@ -255,7 +255,7 @@ describe('list route', () => {
     expect((await call('GET', '/verifications', '/verifications?clientId=x&limit=500')).status).toBe(400);
     const none = await call('GET', '/verifications', '/verifications');
     expect(none.status).toBe(400);
-    expect((none.body as { error: { message: string } }).error.message).toMatch(/^clientId/);
+    expect((none.body as { error: { message: string } }).error.message).toMatch(/^clientId: is required/);
     const empty = await call('GET', '/verifications', '/verifications?clientId=nobody-at-all');
     expect(empty.body).toEqual({ items: [], nextCursor: null });
   });
