@@ -70,6 +70,29 @@ describe('cdk-nag (AwsSolutions)', () => {
     expect(report).not.toContain('"conclusion": "failure"');
   });
 
+  it.each([
+    ['customerManagedKey=true', { customerManagedKey: true }],
+    [
+      'kmsKeyArn',
+      { kmsKeyArn: 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab' },
+    ],
+    [
+      'clientAuth=jwt, alarmEmail, reserved concurrency',
+      {
+        clientAuth: 'jwt' as const,
+        jwtIssuer: 'https://issuer.example',
+        jwtAudience: 'multidoc',
+        alarmEmail: 'oncall@example.com',
+        webhookReservedConcurrency: 20,
+      },
+    ],
+  ])('has zero unacknowledged findings with %s too', (_name, config) => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    new MultidocStack(app, 'Variant', { config: { ...DEFAULT_CONFIG, ...config } });
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    expect(() => app.synth()).not.toThrow();
+  });
+
   it('would fail on a new unacknowledged finding (the check can fail)', () => {
     const bad = synth((stack) => new Secret(stack, 'Unrotated'));
     rmSync(bad.outdir, { recursive: true, force: true });
