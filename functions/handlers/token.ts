@@ -5,13 +5,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
-import { cancelVerification } from '../app/cancel-verification';
 import { continueVerification } from '../app/continue-verification';
 import { eraseVerification } from '../app/erase-verification';
 import { Failure } from '../app/errors';
 import { getVerificationView } from '../app/get-verification';
 import { listVerifications } from '../app/list-verifications';
-import { reviewVerification } from '../app/review-verification';
 import { startVerification, startView } from '../app/start-verification';
 import { browserErrorPage } from '../shared/browser-page';
 import { tokenConfig } from '../shared/config';
@@ -30,6 +28,21 @@ import { count, METRIC, recordDecision } from '../shared/metrics';
 import { listQuerySchema, reviewSchema, startVerificationSchema } from '../shared/schemas';
 import { withTracing } from '../shared/tracing';
 import { publisher as eventPublisher, idenfyClient, repository } from './composition';
+
+/**
+ * The use cases that decide (cancel, review) bring the decision code (name matching, transliteration
+ * tables): loaded when first used, so a cold start that serves a start, a continue or a read does not
+ * evaluate them (docs/benchmarks.md: cold init).
+ */
+const onFirstUse = <T>(load: () => Promise<T>) => {
+  let loaded: Promise<T> | undefined;
+  return () => {
+    loaded ??= load();
+    return loaded;
+  };
+};
+const cancelling = onFirstUse(() => import('../app/cancel-verification'));
+const reviewing = onFirstUse(() => import('../app/review-verification'));
 
 // Wiring: read once at cold start (a bad variable fails here, naming it), shared by every request.
 const config = tokenConfig();
@@ -104,6 +117,7 @@ const routes: Record<string, (event: HttpEvent) => Promise<HttpResult>> = {
 
   'POST /verifications/{verificationId}/review': async (event) => {
     const review = reviewSchema.parse(jsonBody(event));
+    const { reviewVerification } = await reviewing();
     const view = await reviewVerification(
       verificationId(event),
       { ...review, principal: caller(event) },
@@ -122,6 +136,7 @@ const routes: Record<string, (event: HttpEvent) => Promise<HttpResult>> = {
   },
 
   'POST /verifications/{verificationId}/cancel': async (event) => {
+    const { cancelVerification } = await cancelling();
     const view = await cancelVerification(verificationId(event), {
       repo,
       publisher,
