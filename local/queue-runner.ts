@@ -159,3 +159,32 @@ export async function queueEmpty(sqs: SQSClient, queueUrl: string): Promise<bool
   );
   return Object.values(out.Attributes ?? {}).every((v) => Number(v) === 0);
 }
+
+/**
+ * One batch by hand, for tests and the bench that stop the runners: receives what is visible (up to
+ * ten), invokes the handler with it as Lambda would, and deletes the batch. No retry, no DLQ.
+ */
+export async function consumeOnce(
+  sqs: SQSClient,
+  queue: { url: string; arn: string },
+  handler: SqsHandler,
+): Promise<{ received: number; answer: SQSBatchResponse | undefined }> {
+  const out = await sqs.send(
+    new ReceiveMessageCommand({
+      QueueUrl: queue.url,
+      MaxNumberOfMessages: 10,
+      WaitTimeSeconds: 1,
+      MessageSystemAttributeNames: ['All'],
+    }),
+  );
+  const messages = out.Messages ?? [];
+  if (messages.length === 0) return { received: 0, answer: undefined };
+  const answer = await handler({ Records: messages.map((m) => toRecord(m, queue.arn)) });
+  await sqs.send(
+    new DeleteMessageBatchCommand({
+      QueueUrl: queue.url,
+      Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
+    }),
+  );
+  return { received: messages.length, answer };
+}

@@ -8,12 +8,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { SQSEvent } from 'aws-lambda';
 import { signBody } from '../../functions/shared/signature';
 import { routeEvent } from '../../local/http-api';
-import { toRecord } from '../../local/queue-runner';
+import { consumeOnce, type SqsHandler } from '../../local/queue-runner';
 import type { LocalSystem } from '../../local/system';
 import { itemBytes } from './cost';
 
@@ -96,7 +95,7 @@ export async function countCalls(
   await Promise.all(system.runners.map((r) => r.stop()));
   const token = system.handlers.token as Handler;
   const webhook = system.handlers.webhook as Handler;
-  const comparator = system.handlers.comparator as Handler;
+  const comparator = system.handlers.comparator as SqsHandler;
   const simulator = system.simulator;
   if (!simulator) throw new Error('the bench needs the simulator');
   const sqs = new SQSClient({});
@@ -148,24 +147,10 @@ export async function countCalls(
     if (res.statusCode !== 200) throw new Error(`webhook: ${res.statusCode} ${res.body}`);
   };
   const compare = async (path: string, measured: boolean) => {
-    const out = await sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: queueUrl,
-        MaxNumberOfMessages: 10,
-        WaitTimeSeconds: 1,
-        MessageSystemAttributeNames: ['All'],
-      }),
+    const { received } = await run(path, measured, () =>
+      consumeOnce(sqs, { url: queueUrl, arn: queueArn }, comparator),
     );
-    const messages = out.Messages ?? [];
-    if (messages.length === 0) throw new Error('no work message');
-    const event: SQSEvent = { Records: messages.map((m) => toRecord(m, queueArn)) };
-    await run(path, measured, () => comparator(event));
-    await sqs.send(
-      new DeleteMessageBatchCommand({
-        QueueUrl: queueUrl,
-        Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
-      }),
-    );
+    if (received === 0) throw new Error('no work message');
   };
 
   for (let i = 0; i <= journeys; i++) {

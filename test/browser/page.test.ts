@@ -4,9 +4,10 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { LocalSystem } from '../../local/system';
 import { startTestSystem, waitForEvents } from '../integration/helpers';
+import { launchChromium } from '../support/chromium';
 
 jest.setTimeout(90_000);
 
@@ -15,19 +16,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   system = await startTestSystem('browser');
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

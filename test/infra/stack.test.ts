@@ -13,6 +13,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { DEFAULT_CONFIG, validateConfig } from '../../lib/config';
 import { MultidocStack } from '../../lib/multidoc-stack';
 import { LIST_ITEM_ATTRIBUTES } from '../../lib/store';
+import { iamMatches } from '../support/iam';
 
 jest.setTimeout(120_000);
 
@@ -534,15 +535,6 @@ function flat(value: unknown): string {
   if (v['Fn::GetAtt']) return `<${v['Fn::GetAtt'].join('.')}>`;
   throw new Error(`cannot flatten ${JSON.stringify(value)}`);
 }
-
-/** IAM's matching of a resource pattern: `*` is any run of characters (slashes too), `?` one. */
-const iamMatches = (pattern: string, arn: string) =>
-  new RegExp(
-    `^${pattern
-      .split('')
-      .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-      .join('')}$`,
-  ).test(arn);
 
 describe('alarms reach a person', () => {
   it('every alarm, and its return to OK, goes to one encrypted topic whose ARN is an output', () => {

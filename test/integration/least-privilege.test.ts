@@ -8,20 +8,16 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { clearCaches } from '@aws-lambda-powertools/parameters';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteMessageBatchCommand,
-  ReceiveMessageCommand,
-  SendMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { SQSEvent } from 'aws-lambda';
+import type { SQSBatchResponse } from 'aws-lambda';
 import { signBody } from '../../functions/shared/signature';
 import { HANDLER_METADATA_KEY } from '../../lib/handler-metadata';
 import { routeEvent } from '../../local/http-api';
-import { toRecord } from '../../local/queue-runner';
+import { consumeOnce } from '../../local/queue-runner';
 import { DEFAULT_LOCAL_KEYS, type LocalSystem } from '../../local/system';
+import { iamMatches } from '../support/iam';
 import { startTestSystem } from './helpers';
 
 jest.setTimeout(120_000);
@@ -111,15 +107,6 @@ function asIamCalls(fn: Fn, target: string, body: Record<string, any>): Call[] {
   throw new Error(`unrecognised AWS call ${target}`);
 }
 
-/** IAM's resource matching: `*` any run of characters, `?` one. */
-const matches = (pattern: string, value: string) =>
-  new RegExp(
-    `^${pattern
-      .split('')
-      .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-      .join('')}$`,
-  ).test(value);
-
 interface Grant {
   actions: string[];
   resources: string[];
@@ -166,9 +153,9 @@ function resolveArn(value: unknown): string {
 const allowed = (g: Grant[], c: Call) =>
   g.some(
     (st) =>
-      st.actions.some((a) => matches(a, c.action)) &&
-      st.resources.some((r) => matches(r, c.resource)) &&
-      (!st.leadingKeys || st.leadingKeys.some((k) => matches(k, c.leadingKey ?? ''))),
+      st.actions.some((a) => iamMatches(a, c.action)) &&
+      st.resources.some((r) => iamMatches(r, c.resource)) &&
+      (!st.leadingKeys || st.leadingKeys.some((k) => iamMatches(k, c.leadingKey ?? ''))),
   );
 
 // ---- the lifecycle, each step one invocation of one function ----
@@ -203,28 +190,14 @@ async function deliver(
 }
 
 async function compare(failures = 0) {
-  const sqs = new SQSClient({});
   const queueUrl = process.env.QUEUE_URL as string;
-  const out = await sqs.send(
-    new ReceiveMessageCommand({
-      QueueUrl: queueUrl,
-      MaxNumberOfMessages: 10,
-      WaitTimeSeconds: 1,
-      MessageSystemAttributeNames: ['All'],
-    }),
+  const { received, answer } = await consumeOnce(
+    new SQSClient({}),
+    { url: queueUrl, arn: arnOf(queueUrl) },
+    (event) => invoke('comparator', event) as Promise<SQSBatchResponse>,
   );
-  const messages = out.Messages ?? [];
-  expect(messages.length).toBeGreaterThan(0);
-  const queueArn = arnOf(queueUrl);
-  const event: SQSEvent = { Records: messages.map((m) => toRecord(m, queueArn)) };
-  const answer = await invoke('comparator', event);
-  expect(answer.batchItemFailures).toHaveLength(failures);
-  await sqs.send(
-    new DeleteMessageBatchCommand({
-      QueueUrl: queueUrl,
-      Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
-    }),
-  );
+  expect(received).toBeGreaterThan(0);
+  expect(answer?.batchItemFailures).toHaveLength(failures);
 }
 
 async function start(clientId: string, extra: Record<string, unknown> = {}) {
@@ -402,7 +375,7 @@ describe('least privilege, proven by the calls the code makes', () => {
           .filter(
             (resource) =>
               !PLATFORM[fn].includes(action) &&
-              !made.some((c) => matches(action, c.action) && matches(resource, c.resource)),
+              !made.some((c) => iamMatches(action, c.action) && iamMatches(resource, c.resource)),
           )
           .map((resource) => `${action} ${resource}`),
       ),
