@@ -98,6 +98,10 @@ export class MultidocStack extends Stack {
       value: this.alarmTopic.topicArn,
       description: 'Every alarm and its return to OK: subscribe your e-mail, chat or pager here',
     });
+    new CfnOutput(this, 'TableName', {
+      value: this.table.tableName,
+      description: 'The verifications table (for npm run backfill:review-queue after an upgrade)',
+    });
     new CfnOutput(this, 'SecretName', {
       value: this.secret.secretName,
       description: 'Put apiKey, apiSecret and webhookSigningKey here',

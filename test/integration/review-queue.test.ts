@@ -5,10 +5,11 @@
  * sharded sparse index and its merge run for real.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { routeEvent } from '../../local/http-api';
 import type { LocalSystem } from '../../local/system';
+import { backfillReviewQueue } from '../../scripts/backfill-review-queue';
 import { responseProblems } from '../support/contracts';
 import { http, simComplete, startTestSystem, startVerification, waitForEvents } from './helpers';
 
@@ -182,5 +183,31 @@ describe('the review queue', () => {
       expect.objectContaining({ action: 'REVIEWED', by: reviewerArn, reviewer: 'Somebody Else' }),
       expect.objectContaining({ action: 'ERASURE_REQUESTED', by: 'client-app-42' }),
     ]);
+  });
+
+  it('after an upgrade, the backfill queues what was waiting before the queue existed, once, and nothing erased', async () => {
+    const { verificationId, identity } = await startVerification(system, {
+      clientId: 'queue-before-upgrade',
+      method: 'ADDITIONAL_STEP',
+    });
+    await simComplete(system, identity.scanRef, {});
+    await waitForEvents(system, verificationId);
+    // As a release before the review queue wrote it: no queue keys.
+    const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+    await doc.send(
+      new UpdateCommand({
+        TableName: process.env.TABLE_NAME,
+        Key: { pk: `V#${verificationId}`, sk: 'VERIFICATION' },
+        UpdateExpression: 'REMOVE reviewPk, reviewAt',
+      }),
+    );
+    expect((await wholeQueue(100)).ids).not.toContain(verificationId);
+
+    expect(await backfillReviewQueue(doc, process.env.TABLE_NAME as string)).toEqual({ queued: 1 });
+    const after = (await wholeQueue(100)).ids;
+    expect(after).toContain(verificationId);
+    // Once: a second run finds nothing to do (the erased verification above stays out).
+    expect(await backfillReviewQueue(doc, process.env.TABLE_NAME as string)).toEqual({ queued: 0 });
+    expect((await wholeQueue(100)).ids).toEqual(after);
   });
 });

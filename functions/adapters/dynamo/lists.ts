@@ -47,12 +47,7 @@ export async function listForReview(t: Table, limit: number, after?: Record<stri
   return { items: page.items.map(toVerification), next: page.next };
 }
 
-/**
- * One index spread over several partition keys (shards), read as one list in sort-key order: each
- * shard is queried from where the last page left it (at most `limit` items each, in parallel), the
- * items merged by the sort key and the first `limit` answered. The position remembers, per shard, the
- * key of the last item answered from it (null: not read yet; 'done': nothing more).
- */
+/** A sparse index whose entries are spread over several partition keys (shards). */
 interface ShardedIndex {
   index: string;
   partitionKey: string;
@@ -76,6 +71,12 @@ const DUE_FOR_SWEEP: ShardedIndex = {
   shards: [LEGACY_DUE, ...Array.from({ length: SWEEP_SHARDS }, (_, i) => `DUE#${i}`)],
 };
 
+/**
+ * A sharded index read as one list in sort-key order: each shard is queried from where the last page
+ * left it (at most `limit` items each, in parallel), the items merged by the sort key and the first
+ * `limit` answered. The position remembers, per shard, the key of the last item answered from it
+ * (null: not read yet; 'done': nothing more).
+ */
 async function queryShards(t: Table, q: ShardedIndex, limit: number, after?: Record<string, unknown>) {
   const from = after === undefined ? q.shards.map((): ShardPosition => null) : positionOf(q, after);
   const pages = await Promise.all(
