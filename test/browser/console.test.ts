@@ -17,6 +17,7 @@ import {
   twoStepJourney,
   waitForEvents,
 } from '../integration/helpers';
+import { seriousFindings } from '../support/axe';
 import { launchChromium } from '../support/chromium';
 
 jest.setTimeout(120_000);
@@ -73,6 +74,7 @@ it('shows the queue and a verification side by side; approving takes it out of t
   expect(fields).toContain('PETER');
   expect(fields).toMatch(/documents: MISMATCH/);
   expect(await page.textContent('#reasons')).toContain('FIRST_NAME_MISMATCH');
+  expect(await seriousFindings(page)).toEqual([]);
 
   // No name yet: the console says so and sends nothing.
   await page.click('#approve');

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import type { LocalSystem } from '../../local/system';
 import { startTestSystem, waitForEvents } from '../integration/helpers';
+import { seriousFindings } from '../support/axe';
 import { launchChromium } from '../support/chromium';
 
 jest.setTimeout(90_000);
@@ -113,17 +114,6 @@ it('shows the API’s validation message for a bad start', async () => {
   );
   expect(await page.getAttribute('#error', 'role')).toBe('alert');
 });
-
-/** axe-core's findings on the page as it is now, serious and critical only (WCAG 2 A and AA rules). */
-async function seriousFindings(page: import('playwright-core').Page): Promise<string[]> {
-  await page.addScriptTag({ path: require.resolve('axe-core') });
-  const found = (await page.evaluate(
-    "axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length })))",
-  )) as { id: string; impact: string; nodes: number }[];
-  return found
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.nodes})`);
-}
 
 it('has no serious or critical accessibility findings (axe-core, WCAG 2 AA), empty and with a decision', async () => {
   const page = await browser.newPage();
