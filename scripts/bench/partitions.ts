@@ -68,8 +68,19 @@ export interface PartitionReport {
 
 /** Writes since `since` (epoch ms), by index: totals, and the hottest key's share and peak. */
 export function partitionReport(since = 0): PartitionReport[] {
-  const byIndex = new Map<string, Write[]>();
-  for (const w of writes) if (w.at >= since) byIndex.set(w.index, [...(byIndex.get(w.index) ?? []), w]);
+  const groupBy = <K>(ws: Write[], key: (w: Write) => K) => {
+    const groups = new Map<K, Write[]>();
+    for (const w of ws) {
+      const group = groups.get(key(w));
+      if (group) group.push(w);
+      else groups.set(key(w), [w]);
+    }
+    return groups;
+  };
+  const byIndex = groupBy(
+    writes.filter((w) => w.at >= since),
+    (w) => w.index,
+  );
   const peak = (ws: Write[]) => {
     const perSecond = new Map<number, number>();
     for (const w of ws)
@@ -77,8 +88,7 @@ export function partitionReport(since = 0): PartitionReport[] {
     return Math.max(0, ...perSecond.values());
   };
   return [...byIndex].map(([index, ws]) => {
-    const byKey = new Map<string, Write[]>();
-    for (const w of ws) byKey.set(w.key, [...(byKey.get(w.key) ?? []), w]);
+    const byKey = groupBy(ws, (w) => w.key);
     const [key, hot] = [...byKey].sort((a, b) => b[1].length - a[1].length)[0] ?? ['', []];
     return {
       index,
