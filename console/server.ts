@@ -99,7 +99,9 @@ function answerError(res: ServerResponse, err: unknown) {
       error: { code: err.code, message: err.message.replace(/^\d+ \S+: /, '') },
     });
   }
-  console.error(`review console: ${(err as Error)?.name ?? 'error'}`);
+  // The error's class and message (a network failure, say), never a body: it could hold personal data.
+  const e = err as Error | undefined;
+  console.error(`review console: the API call failed: ${e?.name ?? 'Error'}: ${e?.message ?? ''}`);
   return json(res, 502, { error: { code: 'API_UNREACHABLE', message: 'the API could not be reached' } });
 }
 

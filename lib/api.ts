@@ -64,7 +64,7 @@ const ACCESS_LOG_FIELDS = {
 
 export class Api {
   readonly httpApi: HttpApi;
-
+  /** The caller roles' managed policies (outputs ClientAppPolicyArn, ReviewerPolicyArn). */
   readonly policies: Record<CallerRole, ManagedPolicy>;
 
   constructor(stack: Stack, config: MultidocConfig, functions: Functions, keys: Keys) {
@@ -181,7 +181,7 @@ export class Api {
       Validations.of(policy).acknowledge({
         id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<${apiId}>/$default/${r.method}${r.path}]`,
         reason:
-          'The wildcard stands for the {verificationId} path parameter of this one route of this API and stage; no other route matches (proven in test/infra/stack.test.ts).',
+          'The wildcard stands for the {verificationId} path parameter of this route of this API and stage; no other authenticated route matches (proven in test/infra/stack.test.ts; GET /verifications/* also covers the unauthenticated continue link).',
       });
     }
     new CfnOutput(stack, `${id}Arn`, {
