@@ -66,6 +66,20 @@ function caller(event: HttpEvent): string | null {
 }
 
 const now = () => new Date();
+
+/** What starting and continuing share: the store, iDenfy with the current keys, the clock, the limits. */
+async function sessionDeps() {
+  const { client, keys } = await idenfy();
+  return {
+    repo,
+    idenfy: client,
+    continueLinkKey: keys.continueLinkKey,
+    now,
+    newId: randomUUID,
+    retentionDays: config.retentionDays,
+    tokenExpirySeconds: config.tokenExpirySeconds,
+  };
+}
 /** The URL this request was made to (the continue link itself), for "try again". */
 const selfUrl = (event: HttpEvent) =>
   `${publicBaseUrl(event, config.publicBaseUrl)}/verifications/${encodeURIComponent(verificationId(event))}/continue` +
@@ -78,24 +92,17 @@ const routes: Record<string, (event: HttpEvent) => Promise<HttpResult>> = {
 
   'POST /verifications': async (event) => {
     const request = startVerificationSchema.parse(jsonBody(event));
-    const { client, keys } = await idenfy();
     const { created, verification, redirectUrl } = await startVerification(
       request,
       publicBaseUrl(event, config.publicBaseUrl),
       {
-        repo,
-        idenfy: client,
-        continueLinkKey: keys.continueLinkKey,
-        now,
-        newId: randomUUID,
+        ...(await sessionDeps()),
         defaults: {
           ...config.defaultUrls,
           documentTypes: config.allowedDocumentTypes,
           identityDocumentTypes: config.identityDocumentTypes,
           documentFaceCheck: config.documentSessionFaceCheck,
         },
-        tokenExpirySeconds: config.tokenExpirySeconds,
-        retentionDays: config.retentionDays,
         documentSessionMode: config.documentSessionMode,
         additionalSteps: config.additionalSteps,
       },
@@ -169,21 +176,12 @@ const routes: Record<string, (event: HttpEvent) => Promise<HttpResult>> = {
   // A browser route: a failure is a page for the person (with "try again" on the same link), not JSON.
   'GET /verifications/{verificationId}/continue': async (event) => {
     try {
-      const { client, keys } = await idenfy();
       const location = await continueVerification(
         verificationId(event),
         event.queryStringParameters?.t,
         event.queryStringParameters?.outcome,
         publicBaseUrl(event, config.publicBaseUrl),
-        {
-          repo,
-          idenfy: client,
-          continueLinkKey: keys.continueLinkKey,
-          now,
-          newId: randomUUID,
-          retentionDays: config.retentionDays,
-          tokenExpirySeconds: config.tokenExpirySeconds,
-        },
+        await sessionDeps(),
       );
       return redirect(location);
     } catch (err) {

@@ -15,6 +15,7 @@ import { routeEvent } from '../../local/http-api';
 import { consumeOnce, type SqsHandler } from '../../local/queue-runner';
 import type { LocalSystem } from '../../local/system';
 import { itemBytes } from './cost';
+import { itemsWritten, requestJson } from './sdk-requests';
 
 const context = new AsyncLocalStorage<string>();
 /** path → operation → count */
@@ -24,30 +25,18 @@ const itemWrites = new Map<string, Map<string, number>>();
 let installed = false;
 
 /** The items a DynamoDB write call writes: the verification item or another, in a transaction or not. */
-function classifyWrites(path: string, op: string, raw: unknown) {
-  if (!['PutItem', 'UpdateItem', 'DeleteItem', 'TransactWriteItems'].includes(op)) return;
-  const text = typeof raw === 'string' ? raw : raw instanceof Uint8Array ? new TextDecoder().decode(raw) : '';
-  const body = JSON.parse(text || '{}');
-  const inTx = op === 'TransactWriteItems';
-  const specs: WrittenItem[] = inTx
-    ? (body.TransactItems as Record<string, WrittenItem>[]).flatMap((i) => Object.values(i))
-    : [body];
+function classifyWrites(path: string, operation: string, raw: unknown) {
+  const written = itemsWritten(operation, requestJson(raw));
+  if (written.length === 0) return;
   const byKind = itemWrites.get(path) ?? new Map<string, number>();
   const add = (kind: string) => byKind.set(kind, (byKind.get(kind) ?? 0) + 1);
-  for (const spec of specs) {
-    const key = spec.Key ?? spec.Item;
-    const verification = key?.sk?.S === 'VERIFICATION';
+  for (const { item, inTx } of written) {
+    const verification = (item.Key ?? item.Item)?.sk?.S === 'VERIFICATION';
     add(`${verification ? 'verification' : 'other'}${inTx ? ' in a transaction' : ''}`);
-    if (spec.Item?.sweepPk || spec.ExpressionAttributeValues?.[':duePk']) add('sweep index entry');
-    if (spec.Item?.reviewPk || spec.ExpressionAttributeValues?.[':reviewPk']) add('review index entry');
+    if (item.Item?.sweepPk || item.ExpressionAttributeValues?.[':duePk']) add('sweep index entry');
+    if (item.Item?.reviewPk || item.ExpressionAttributeValues?.[':reviewPk']) add('review index entry');
   }
   itemWrites.set(path, byKind);
-}
-
-interface WrittenItem {
-  Key?: Record<string, { S?: string }>;
-  Item?: Record<string, { S?: string }>;
-  ExpressionAttributeValues?: Record<string, { S?: string }>;
 }
 
 export function installCallCounter(): void {

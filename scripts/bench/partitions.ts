@@ -5,6 +5,7 @@
  * so the spread over shards is measured, not assumed. (`byClient` is left out: its key is per client.)
  */
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { itemsWritten, requestJson, sdkTarget } from './sdk-requests';
 
 interface Write {
   at: number;
@@ -21,38 +22,22 @@ export function installPartitionCounter(): void {
   installed = true;
   const handle = NodeHttpHandler.prototype.handle;
   NodeHttpHandler.prototype.handle = function (this: NodeHttpHandler, request, options) {
-    const headers = request.headers as Record<string, string>;
-    const target = String(headers['x-amz-target'] ?? headers['X-Amz-Target'] ?? '');
-    if (target.startsWith('DynamoDB')) record(target.split('.')[1] ?? '', request.body);
+    const { service, operation } = sdkTarget(request.headers as Record<string, string>);
+    if (service.startsWith('DynamoDB')) record(operation, request.body);
     return handle.call(this, request, options);
   };
 }
 
-/** The parts of a DynamoDB write (low-level JSON) that name the partitions it writes. */
-interface WriteSpec {
-  Key?: Record<string, { S?: string }>;
-  Item?: Record<string, { S?: string }>;
-  ExpressionAttributeValues?: Record<string, { S?: string }>;
-}
-
-function record(op: string, raw: unknown) {
-  if (!['PutItem', 'UpdateItem', 'DeleteItem', 'TransactWriteItems'].includes(op)) return;
-  const text = typeof raw === 'string' ? raw : raw instanceof Uint8Array ? new TextDecoder().decode(raw) : '';
-  const body = JSON.parse(text || '{}');
-  const items: WriteSpec[] =
-    op === 'TransactWriteItems'
-      ? (body.TransactItems as Record<string, WriteSpec>[]).flatMap((i) => Object.values(i))
-      : [body];
+function record(operation: string, raw: unknown) {
   const at = Date.now();
-  for (const spec of items) {
-    const pk = String((spec.Key ?? spec.Item)?.pk?.S ?? '');
-    writes.push({ at, index: 'table', key: pk });
+  for (const { item } of itemsWritten(operation, requestJson(raw))) {
+    writes.push({ at, index: 'table', key: String((item.Key ?? item.Item)?.pk?.S ?? '') });
     // A write that puts an entry into a sparse index (sets its key) writes that index's partition.
     // (Taking an entry out writes it too; those are at most as many and are not counted.)
-    const values = spec.ExpressionAttributeValues ?? {};
-    const sweepKey = spec.Item?.sweepPk?.S ?? values[':duePk']?.S;
+    const values = item.ExpressionAttributeValues ?? {};
+    const sweepKey = item.Item?.sweepPk?.S ?? values[':duePk']?.S;
     if (sweepKey) writes.push({ at, index: 'bySweep', key: sweepKey });
-    const reviewKey = spec.Item?.reviewPk?.S ?? values[':reviewPk']?.S;
+    const reviewKey = item.Item?.reviewPk?.S ?? values[':reviewPk']?.S;
     if (reviewKey) writes.push({ at, index: 'byReview', key: reviewKey });
   }
 }

@@ -17,6 +17,7 @@ import { HANDLER_METADATA_KEY } from '../../lib/handler-metadata';
 import { routeEvent } from '../../local/http-api';
 import { consumeOnce } from '../../local/queue-runner';
 import { DEFAULT_LOCAL_KEYS, type LocalSystem } from '../../local/system';
+import { requestJson, sdkTarget } from '../../scripts/bench/sdk-requests';
 import { iamMatches } from '../support/iam';
 import { startTestSystem } from './helpers';
 
@@ -59,20 +60,15 @@ function installRecorder() {
   NodeHttpHandler.prototype.handle = function (this: NodeHttpHandler, request, options) {
     const fn = running.getStore();
     if (fn) {
-      const headers = request.headers as Record<string, string>;
-      const target = String(headers['x-amz-target'] ?? headers['X-Amz-Target'] ?? '');
-      const raw = request.body as unknown;
-      const text =
-        typeof raw === 'string' ? raw : raw instanceof Uint8Array ? new TextDecoder().decode(raw) : '{}';
-      const body = JSON.parse(text || '{}');
-      calls.push(...asIamCalls(fn, target, body));
+      const { service, operation } = sdkTarget(request.headers as Record<string, string>);
+      const body = requestJson(request.body);
+      calls.push(...asIamCalls(fn, service, operation, body));
     }
     return handle.call(this, request, options);
   };
 }
 
-function asIamCalls(fn: Fn, target: string, body: Record<string, any>): Call[] {
-  const [service, op = ''] = target.split('.');
+function asIamCalls(fn: Fn, service: string, op: string, body: Record<string, any>): Call[] {
   if (service?.startsWith('DynamoDB')) {
     // A transaction is authorized item by item: Put, Update, Delete, ConditionCheck.
     if (op === 'TransactWriteItems') {
@@ -104,7 +100,7 @@ function asIamCalls(fn: Fn, target: string, body: Record<string, any>): Call[] {
     }));
   if (service === 'secretsmanager')
     return [{ fn, action: `secretsmanager:${op}`, resource: arnOf(body.SecretId) }];
-  throw new Error(`unrecognised AWS call ${target}`);
+  throw new Error(`unrecognised AWS call ${service}.${op}`);
 }
 
 interface Grant {

@@ -16,6 +16,7 @@ import {
   documentKey,
   ignoreConditionFailed,
   isRecordedResult,
+  readAll,
   sessionKey,
   sweepShard,
   type Table,
@@ -267,21 +268,8 @@ export async function bindDocuments(
     throw err;
   }
   for (const digest of unique) {
-    let after: Record<string, unknown> | undefined;
-    do {
-      const out = await t.doc.send(
-        new QueryCommand({
-          TableName: t.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': `DOC#${digest}` },
-          ProjectionExpression: 'clientId',
-          ConsistentRead: true,
-          ExclusiveStartKey: after,
-        }),
-      );
-      if ((out.Items ?? []).some((i) => i.clientId !== clientId)) return { otherClient: true };
-      after = out.LastEvaluatedKey;
-    } while (after);
+    const holders = await readAll(t, `DOC#${digest}`, 'clientId');
+    if (holders.some((i) => i.clientId !== clientId)) return { otherClient: true };
   }
   return { otherClient: false };
 }

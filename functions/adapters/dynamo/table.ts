@@ -172,8 +172,8 @@ export interface Table {
   tableName: string;
 }
 
-/** Every item of a verification's partition (the verification, its session slots, its audit lines), read consistently. */
-export async function readPartition(t: Table, verificationId: string): Promise<Record<string, unknown>[]> {
+/** Every item under one partition key, page after page, read consistently (optionally only some attributes). */
+export async function readAll(t: Table, pk: string, projection?: string): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   let after: Record<string, unknown> | undefined;
   do {
@@ -181,7 +181,8 @@ export async function readPartition(t: Table, verificationId: string): Promise<R
       new QueryCommand({
         TableName: t.tableName,
         KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': `V#${verificationId}` },
+        ExpressionAttributeValues: { ':pk': pk },
+        ProjectionExpression: projection,
         ConsistentRead: true,
         ExclusiveStartKey: after,
       }),
@@ -191,6 +192,9 @@ export async function readPartition(t: Table, verificationId: string): Promise<R
   } while (after);
   return items;
 }
+
+/** Every item of a verification's partition (the verification, its session slots, its audit lines). */
+export const readPartition = (t: Table, verificationId: string) => readAll(t, `V#${verificationId}`);
 
 /** A claim: true when the conditional write took, false when its condition did not hold. */
 export async function writeIf(write: Promise<unknown>): Promise<boolean> {
