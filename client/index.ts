@@ -153,7 +153,8 @@ export class MultidocClient {
       const text = await res.text();
       if (res.ok) return { status: res.status, body: (text ? JSON.parse(text) : {}) as T };
       const error = toError(res, text);
-      const busy = res.status === 409 && error.retryAfter !== undefined;
+      // A busy slot is retried; VERIFICATION_CHANGED is not: the caller should look again first.
+      const busy = res.status === 409 && error.retryAfter !== undefined && error.code === 'CONFLICT';
       if (attempt >= this.retries || !(RETRYABLE.has(res.status) || busy)) throw error;
       await this.sleep(
         error.retryAfter !== undefined

@@ -25,8 +25,14 @@ export interface paths {
          * Start a verification (or get the client's pending one back, resumed)
          * @description 201 with a new verification and its identity link. 200 with the client's PENDING verification
          *     and a redirectUrl that resumes where the person left off (the identity session while
-         *     unfinished; then the document session or the continue link that creates it), never a used-up
-         *     or expired link. 409 with Retry-After when a concurrent start is still minting its token.
+         *     unfinished; then the document session or the continue link that creates it; the success URL
+         *     once the person's part is done), never a used-up or expired link: redirectUrl is null once the
+         *     identity step was denied (even by iDenfy's automatic, non-final verdict) or the browser came
+         *     back through the identity step's error link, and no continue link then creates a session.
+         *     409 CLAIM_DIFFERS (no Retry-After) when the pending verification claims another person
+         *     (firstName, lastName, dateOfBirth, method or documentTypes differ; the message names them):
+         *     cancel it first. 409 CONFLICT with Retry-After when a concurrent start is still minting its
+         *     token. 415 for a body that is not application/json.
          */
         post: operations["startVerification"];
         delete?: never;
@@ -73,7 +79,13 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** A person's decision on a REQUIRES_REVIEW verification (audited; publishes Verification Reviewed) */
+        /**
+         * A person's decision on a REQUIRES_REVIEW verification (audited; publishes Verification Reviewed)
+         * @description 409 INVALID_STATE when it is not (or no longer) REQUIRES_REVIEW. 409 VERIFICATION_CHANGED with
+         *     Retry-After when something changed it between the read and the write (a late result from
+         *     iDenfy, say): read it again, then decide (clients do not repeat this on their own).
+         *     415 for a body that is not application/json.
+         */
         post: operations["reviewVerification"];
         delete?: never;
         options?: never;
@@ -96,7 +108,8 @@ export interface paths {
          * End a PENDING verification (EXPIRED, reason CANCELLED; publishes Verification Finalized)
          * @description The client gives up on a verification that is still PENDING, e.g. to start afresh: it becomes
          *     EXPIRED with reason CANCELLED, one Verification Finalized is published like for any decision,
-         *     and a new start for the same client is accepted at once. No body. 409 unless PENDING.
+         *     and a new start for the same client is accepted at once. No body (415 for one, or a
+         *     content-type, that is not application/json: what a cross-site form sends). 409 unless PENDING.
          */
         post: operations["cancelVerification"];
         delete?: never;
@@ -189,8 +202,8 @@ export interface components {
         };
         StartRequest: {
             clientId: components["schemas"]["ClientId"];
-            firstName?: string;
-            lastName?: string;
+            firstName?: components["schemas"]["Name"];
+            lastName?: components["schemas"]["Name"];
             /** Format: date */
             dateOfBirth?: string;
             method?: components["schemas"]["Method"];
@@ -203,14 +216,23 @@ export interface components {
             unverifiedUrl?: string;
             locale?: string;
         };
+        /**
+         * @description Trimmed and put in NFC first. Must contain a letter; no digits or the symbols
+         *     ~!@#$%^*()_+={}[]|:;",<>/?; no control, format (zero-width, soft hyphen, bidi) or other
+         *     invisible characters (Hangul fillers, variation selectors).
+         */
+        Name: string;
         StartAnswer: {
             verificationId: string;
             clientId: components["schemas"]["ClientId"];
             method: components["schemas"]["Method"];
             /** @constant */
             status: "PENDING";
-            /** Format: uri */
-            redirectUrl: string;
+            /**
+             * Format: uri
+             * @description where the person goes now; null when there is nowhere to go (a denial, a used-up link)
+             */
+            redirectUrl: string | null;
             expiresAt: components["schemas"]["Timestamp"];
         };
         Summary: components["schemas"]["SummaryFields"];
@@ -340,7 +362,9 @@ export interface components {
         ReviewRequest: {
             /** @enum {unknown} */
             decision: "APPROVE" | "REJECT";
+            /** @description a display name (the audit's `by` is the authenticated caller); no control or format (bidi) characters */
             reviewer: string;
+            /** @description line breaks and tabs allowed; no other control or format (bidi, zero-width) characters */
             note?: string;
         };
         ErasureAnswer: {
@@ -455,6 +479,7 @@ export interface operations {
             400: components["responses"]["Error"];
             409: components["responses"]["Error"];
             413: components["responses"]["Error"];
+            415: components["responses"]["Error"];
             429: components["responses"]["Throttled"];
             502: components["responses"]["Error"];
             503: components["responses"]["Error"];
@@ -538,6 +563,7 @@ export interface operations {
             404: components["responses"]["Error"];
             409: components["responses"]["Error"];
             413: components["responses"]["Error"];
+            415: components["responses"]["Error"];
             429: components["responses"]["Throttled"];
         };
     };
@@ -563,6 +589,7 @@ export interface operations {
             };
             404: components["responses"]["Error"];
             409: components["responses"]["Error"];
+            415: components["responses"]["Error"];
             429: components["responses"]["Throttled"];
         };
     };

@@ -57,21 +57,28 @@ async function handle(api: MultidocClient, req: IncomingMessage, res: ServerResp
     return json(res, 403, { error: { code: 'FORBIDDEN', message: `${CONSOLE_HEADER}: required` } });
   }
 
-  const id = /^\/api\/verifications\/([^/]+)(\/review)?$/.exec(url.pathname);
+  const match = /^\/api\/verifications\/([^/]+)(\/review)?$/.exec(url.pathname);
+  const id = match ? verificationId(match[1] ?? '') : '';
   const cursor = url.searchParams.get('cursor') ?? undefined;
   if (req.method === 'GET' && url.pathname === '/api/queue') {
     return json(res, 200, await api.reviewQueue({ limit: 20, cursor }));
   }
-  if (req.method === 'GET' && id && !id[2])
-    return json(res, 200, await api.get(decodeURIComponent(id[1] ?? '')));
-  if (req.method === 'POST' && id?.[2]) {
+  if (req.method === 'GET' && match && !match[2]) return json(res, 200, await api.get(id));
+  if (req.method === 'POST' && match?.[2]) {
     const body = await readJson(req);
-    return json(res, 200, await api.review(decodeURIComponent(id[1] ?? ''), body as never));
+    return json(res, 200, await api.review(id, body as never));
   }
-  if (req.method === 'DELETE' && id && !id[2]) {
-    return json(res, 202, await api.erase(decodeURIComponent(id[1] ?? '')));
-  }
+  if (req.method === 'DELETE' && match && !match[2]) return json(res, 202, await api.erase(id));
   return json(res, 404, { error: { code: 'NOT_FOUND', message: `${req.method} ${url.pathname}` } });
+}
+
+/** The id as the page sent it; text that is not percent-encoding is the caller's error, as the API says. */
+function verificationId(encoded: string): string {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    throw new MultidocApiError(400, 'VALIDATION_ERROR', 'verificationId: not valid percent-encoding');
+  }
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {

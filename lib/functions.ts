@@ -110,7 +110,11 @@ export class Functions {
         actions: actions.map((a) => `dynamodb:${a}`),
         resources: [index ? `${store.table.tableArn}/index/${index}` : store.table.tableArn],
       });
-    token.fn.addToRolePolicy(tableActions(['GetItem', 'PutItem', 'UpdateItem', 'Query']));
+    // ConditionCheckItem: claiming the document session checks, in the same write, that the identity
+    // step's result is no denial.
+    token.fn.addToRolePolicy(
+      tableActions(['GetItem', 'PutItem', 'UpdateItem', 'Query', 'ConditionCheckItem']),
+    );
     // Deletes only two kinds of item: document bindings (erasure) and a start's claim on a client's
     // slot (given up when iDenfy fails). Never a verification, a result or an audit line.
     token.fn.addToRolePolicy(

@@ -97,8 +97,10 @@ async function start(body) {
     showError(out.error ? out.error.message : String(res.status), detail && detail.field);
     return;
   }
-  showError('');
-  $('flow').href = out.redirectUrl;
+  // null: nowhere to send the person (the identity step was denied, or its link is used up).
+  showError(out.redirectUrl ? '' : 'Nothing to continue at iDenfy: the identity step was not accepted; the decision follows.');
+  if (out.redirectUrl) $('flow').href = out.redirectUrl;
+  else $('flow').removeAttribute('href');
   follow(out.verificationId);
 }
 

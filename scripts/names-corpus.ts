@@ -24,16 +24,17 @@ function nameField(raw: string): { latin: string | null; original: string | null
   return { latin: latin === '-' ? null : (latin ?? null), original: original?.replace(/^org:/, '') ?? null };
 }
 
-function person(first: string, last: string): PersonData {
+function person(first: string, last: string, country: string | undefined): PersonData {
   const f = nameField(first);
   const l = nameField(last);
-  // Both sides of a corpus pair are documents (so an MRZ may have cut a name).
+  // Both sides of a corpus pair are documents (so an MRZ may have cut a name), issued where `countries` says.
   return {
     firstName: f.latin,
     originalFirstName: f.original,
     lastName: l.latin,
     originalLastName: l.original,
     fromDocument: true,
+    ...(country ? { issuingCountry: country, nationality: country } : {}),
   };
 }
 
@@ -41,10 +42,21 @@ export function readCorpus(path = CORPUS_PATH): CorpusPair[] {
   const pairs: CorpusPair[] = [];
   for (const [i, line] of readFileSync(path, 'utf8').split('\n').entries()) {
     if (!line.trim() || line.startsWith('#') || line.startsWith('category\t')) continue;
-    const [category = '', label = '', af = '', al = '', bf = '', bl = '', note = ''] = line.split('\t');
+    const [category = '', label = '', af = '', al = '', bf = '', bl = '', note = '', countries = ''] =
+      line.split('\t');
     if (!['SAME', 'DIFFERENT', 'TOLERABLE', 'EITHER'].includes(label))
       throw new Error(`line ${i + 1}: bad label ${label}`);
-    pairs.push({ line: i + 1, category, label: label as Label, a: person(af, al), b: person(bf, bl), note });
+    if (countries && !/^[A-Z]{2}\/[A-Z]{2}$/.test(countries))
+      throw new Error(`line ${i + 1}: countries must be written XX/YY`);
+    const [ca, cb] = countries ? countries.split('/') : [];
+    pairs.push({
+      line: i + 1,
+      category,
+      label: label as Label,
+      a: person(af, al, ca),
+      b: person(bf, bl, cb),
+      note,
+    });
   }
   return pairs;
 }

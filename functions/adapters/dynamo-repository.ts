@@ -39,6 +39,8 @@ export class DynamoVerificationRepository implements VerificationRepository {
     verifications.saveExpiringNotice(this.t, ...a);
   claimDocumentSession: VerificationRepository['claimDocumentSession'] = (...a) =>
     sessions.claimDocumentSession(this.t, ...a);
+  markIdentityReturned: VerificationRepository['markIdentityReturned'] = (...a) =>
+    sessions.markIdentityReturned(this.t, ...a);
   releaseDocumentSession: VerificationRepository['releaseDocumentSession'] = (...a) =>
     sessions.releaseDocumentSession(this.t, ...a);
   attachDocumentSession: VerificationRepository['attachDocumentSession'] = (...a) =>

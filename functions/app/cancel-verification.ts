@@ -4,13 +4,13 @@
  * afresh at once (its start slot points at a verification that is no longer pending).
  */
 import { invalidState, notFound } from './errors';
-import { type FinaliseDeps, publishOutbox, writeDecision } from './finalise-verification';
+import { bindDocuments, type FinaliseDeps, publishOutbox, writeDecision } from './finalise-verification';
 import { getVerificationView } from './get-verification';
 import { VersionConflict } from './model';
 
 export type CancelDeps = Pick<
   FinaliseDeps,
-  'repo' | 'publisher' | 'now' | 'runId' | 'noticeDays' | 'policy' | 'onDecision'
+  'repo' | 'publisher' | 'now' | 'runId' | 'noticeDays' | 'policy' | 'onDecision' | 'retentionDays'
 >;
 
 /** A webhook or a comparator run may change the verification between our read and our write. */
@@ -26,6 +26,8 @@ export async function cancelVerification(verificationId: string, deps: CancelDep
     }
     let saved: Awaited<ReturnType<typeof writeDecision>>;
     try {
+      // A document already read stays bound though the verification is cancelled (docs/decisions.md, document integrity).
+      await bindDocuments(v, results, deps);
       saved = await writeDecision(
         v,
         results,

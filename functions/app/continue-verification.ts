@@ -1,5 +1,6 @@
 /** Use case: the browser returns from the identity step; create (or reuse) the document session. */
 import { sessionDeadline } from '../domain/lifecycle';
+import type { SessionResult } from '../domain/types';
 import { checkContinueToken } from '../shared/continue-token';
 import { busy, Failure, invalidInput, notFound } from './errors';
 import type { IdenfyApi, Verification, VerificationRepository } from './model';
@@ -37,32 +38,44 @@ export async function continueVerification(
   if (check === 'invalid') throw new Failure('INVALID_LINK', 't: the continue link is not valid');
   if (check === 'expired') throw new Failure('LINK_EXPIRED', 't: the continue link has expired');
 
-  const v = await deps.repo.get(verificationId);
-  if (!v) throw notFound('verification');
+  const first = await deps.repo.snapshot(verificationId);
+  if (!first) throw notFound('verification');
   // One document session however many times the link is followed at once: claim, then call iDenfy.
   const waitUntil = now.getTime() + CLAIM_WAIT_MS;
-  for (let current = v; ; ) {
+  for (let { verification: current, results } = first; ; ) {
     const urls = current.finalUrls;
     if (current.status === 'REJECTED') return urls.errorUrl;
     if (current.status === 'EXPIRED') return urls.unverifiedUrl;
     if (current.status !== 'PENDING' || current.method !== 'TWO_SESSIONS') return urls.successUrl;
-    // The identity step failed or was abandoned: no document session, no credit spent.
-    if (outcome === 'error') return urls.errorUrl;
-    if (outcome === 'unverified') return urls.unverifiedUrl;
+    // The identity step failed or was abandoned: no document session, no credit spent, and its link
+    // is used up (a repeated start never hands it out again).
+    if (outcome === 'error' || outcome === 'unverified') {
+      await deps.repo.markIdentityReturned(verificationId, outcome);
+      return outcome === 'error' ? urls.errorUrl : urls.unverifiedUrl;
+    }
+    // A denial closes the door, even iDenfy's automatic one awaiting its manual review.
+    if (identityDenied(current, results)) return urls.errorUrl;
     if (current.document) return current.document.redirectUrl;
     const at = deps.now();
     const claim = { id: deps.newId(), until: at.getTime() + START_CLAIM_MS };
-    if (await deps.repo.claimDocumentSession(verificationId, claim, at)) {
+    if (await deps.repo.claimDocumentSession(verificationId, current.identity.scanRef, claim, at)) {
       return await mintDocumentSession(current, claim.id, baseUrl, deps);
     }
     if (at.getTime() >= waitUntil) {
       throw busy('The document session is being created; retry');
     }
     await pause(POLL_MS);
-    const again = await deps.repo.get(verificationId);
+    const again = await deps.repo.snapshot(verificationId);
     if (!again) throw notFound('verification');
-    current = again;
+    ({ verification: current, results } = again);
   }
+}
+
+/** The identity step's latest recorded result is a denial (final or not). */
+export function identityDenied(v: Verification, results: SessionResult[]): boolean {
+  return results.some(
+    (r) => r.role === 'IDENTITY' && r.scanRef === v.identity.scanRef && r.overall === 'DENIED',
+  );
 }
 
 async function mintDocumentSession(

@@ -17,6 +17,12 @@ export type FailureKind =
   | 'INVALID_STATE'
   /** A concurrent request holds the slot: retry shortly. */
   | 'BUSY'
+  /** The verification changed between the caller's read and its write: look again before deciding. */
+  | 'CHANGED'
+  /** A repeated start claims someone else than the verification already pending for its client. */
+  | 'CLAIM_DIFFERS'
+  /** A body in a media type the route does not take. */
+  | 'UNSUPPORTED_MEDIA_TYPE'
   | 'TOO_LARGE'
   /** iDenfy failed, refused or timed out. */
   | 'PROVIDER_REFUSED'
@@ -53,3 +59,8 @@ export const notFound = (what: string) => new Failure('NOT_FOUND', `${what} not 
 export const invalidState = (message: string) => new Failure('INVALID_STATE', message);
 /** Another request is doing this right now; its result will be there in a moment. */
 export const busy = (message: string) => new Failure('BUSY', message, { retryAfterSeconds: 1 });
+/**
+ * Something changed meanwhile that the caller should see before acting again (a review racing a late
+ * result): 409 with Retry-After, under its own code so that no client repeats the request blindly.
+ */
+export const changed = (message: string) => new Failure('CHANGED', message, { retryAfterSeconds: 1 });

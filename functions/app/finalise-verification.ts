@@ -7,9 +7,11 @@ import { expiryReasons, OUTBOX_RETRY_MS } from '../domain/lifecycle';
 import type { DecisionPolicy } from '../domain/policy';
 import { DEFAULT_IDENTITY_DOCUMENT_TYPES, type SessionResult } from '../domain/types';
 import type {
+  DocumentBinding,
   EventPublisher,
   OutboxEvent,
   ProviderResultChange,
+  Snapshot,
   Verification,
   VerificationRepository,
 } from './model';
@@ -62,6 +64,8 @@ export async function finaliseVerification(
     if (!snapshot) return 'not-found';
     const { verification: v, results } = snapshot;
     if (v.status !== 'PENDING') {
+      // A result that came after the decision read a document too: it is bound like any other.
+      await bindLateDocuments(snapshot, deps);
       // Decided before: make sure its event is out (a publish may have failed after the write).
       const republished = await publishOutbox(v, deps);
       // A final result that contradicts the decision: the status stays, subscribers and a person are told.
@@ -107,20 +111,6 @@ export async function finaliseVerification(
       documentFaceCheck: v.documentFaceCheck === true,
     };
     let decision: Decision | undefined = decide(input, deps.policy, deps.now());
-    if (decision && comparesDocuments(decision)) {
-      // The documents read are bound to this verification; one already bound to another client's
-      // verification goes to a person. Bound before the decision is written, so an erasure (which
-      // needs a decision) always finds them.
-      const digests = [identity, document].flatMap((r) =>
-        r?.document.documentDigest ? [r.document.documentDigest] : [],
-      );
-      const { otherClient } = await deps.repo.bindDocuments(verificationId, v.clientId, digests, {
-        from: v.createdAt,
-        days: deps.retentionDays,
-      });
-      if (otherClient)
-        decision = decide({ ...input, documentSeenForAnotherClient: true }, deps.policy, deps.now());
-    }
     if (!decision && opts.deadlinePassed) {
       decision = {
         status: 'EXPIRED',
@@ -130,6 +120,13 @@ export async function finaliseVerification(
       };
     }
     if (!decision) return 'waiting';
+    // Every document iDenfy read is bound to this verification, whatever came of it (a denied one is
+    // the strongest signal of all), before the decision is written: an erasure, which needs a
+    // decision, always finds them. One already bound to another client's verification is named.
+    if (await bindDocuments(v, results, deps)) {
+      decision =
+        decide({ ...input, documentSeenForAnotherClient: true }, deps.policy, deps.now()) ?? decision;
+    }
 
     try {
       await publishOutbox(await writeDecision(v, results, decision, deps), deps, true);
@@ -210,9 +207,39 @@ export function providerResultChange(
   return undefined;
 }
 
-/** A decision that read the documents (not a denial or an expiry): their bindings count. */
-function comparesDocuments(decision: Decision): boolean {
-  return decision.report.documentChecks !== undefined;
+/** The documents the verification's sessions read: each one's binding digest and its older form. */
+function documentsRead(v: Verification, results: SessionResult[]): DocumentBinding[] {
+  return sessionsOf(v).flatMap((s) => {
+    const d = resultFor(results, s.role, s.scanRef)?.document;
+    return d?.documentDigest ? [{ digest: d.documentDigest, legacyDigest: d.legacyDocumentDigest }] : [];
+  });
+}
+
+/** Binds what the sessions read; true when one of the documents belongs to another client's verification. */
+export async function bindDocuments(
+  v: Verification,
+  results: SessionResult[],
+  deps: Pick<FinaliseDeps, 'repo' | 'retentionDays'>,
+): Promise<boolean> {
+  const documents = documentsRead(v, results);
+  if (documents.length === 0) return false;
+  const bound = await deps.repo.bindDocuments(v.verificationId, v.clientId, documents, {
+    from: v.createdAt,
+    days: deps.retentionDays,
+  });
+  return bound.otherClient;
+}
+
+/** After the decision: binds a document a later result read, once (the status does not move). */
+async function bindLateDocuments(snapshot: Snapshot, deps: Pick<FinaliseDeps, 'repo' | 'retentionDays'>) {
+  const { verification: v, results, boundDocuments } = snapshot;
+  if (v.erasure) return;
+  const unbound = documentsRead(v, results).filter((d) => !boundDocuments.includes(d.digest));
+  if (unbound.length === 0) return;
+  await bindDocuments(v, results, deps).catch((err: unknown) => {
+    // Erased meanwhile: nothing to bind any more.
+    if (!(err instanceof VersionConflict)) throw err;
+  });
 }
 
 /**

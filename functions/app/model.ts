@@ -67,6 +67,11 @@ export interface Verification {
   finalUrls: FinalUrls;
   locale?: string;
   identity: SessionRef;
+  /**
+   * How the browser came back from the identity step through its continue link (the first time):
+   * that step's link is used up, whatever its outcome.
+   */
+  identityReturn?: 'success' | 'error' | 'unverified';
   document?: SessionRef;
   /** Optimistic-lock counter: every status change increments it. */
   version: number;
@@ -173,10 +178,8 @@ export interface Page<T> {
 
 export interface VerificationRepository {
   get(verificationId: string): Promise<Verification | undefined>;
-  /** The verification, its results and its audit trail in one read. */
-  snapshot(
-    verificationId: string,
-  ): Promise<{ verification: Verification; results: SessionResult[]; audit: AuditEntry[] } | undefined>;
+  /** The verification, its results, its audit trail and the documents it bound, in one read. */
+  snapshot(verificationId: string): Promise<Snapshot | undefined>;
   /** A client's verifications, newest first. */
   listByClient(clientId: string, limit: number, after?: Record<string, unknown>): Promise<Page<Verification>>;
   /** The verifications waiting for a person (REQUIRES_REVIEW, not erased), across clients, oldest decision first. */
@@ -196,10 +199,19 @@ export interface VerificationRepository {
    */
   create(v: Verification, claimId: string, retentionDays: number, sweepAt: string): Promise<void>;
   /**
-   * Claims the right to create the document session before iDenfy is called: false when the session
-   * exists, another unexpired claim holds it, or the verification is no longer PENDING (or erased).
+   * Claims the right to create the document session before iDenfy is called (and notes that the
+   * browser came back through the identity step's success link): false when the session exists,
+   * another unexpired claim holds it, the verification is no longer PENDING (or erased), or the
+   * identity session's recorded result is a denial (final or not), checked in the same write.
    */
-  claimDocumentSession(verificationId: string, claim: Lease, now: Date): Promise<boolean>;
+  claimDocumentSession(
+    verificationId: string,
+    identityScanRef: string,
+    claim: Lease,
+    now: Date,
+  ): Promise<boolean>;
+  /** Notes the first way the browser came back from the identity step (its link is then used up). */
+  markIdentityReturned(verificationId: string, outcome: 'error' | 'unverified'): Promise<void>;
   releaseDocumentSession(verificationId: string, claimId: string): Promise<void>;
   /**
    * Attaches the document session under the caller's claim, once, while the verification is PENDING;
@@ -221,13 +233,14 @@ export interface VerificationRepository {
   ): Promise<{ outcome: RecordOutcome; resultVersion: number }>;
   results(verificationId: string): Promise<SessionResult[]>;
   /**
-   * Binds documents (keyed hashes) to the verification and its client, then tells whether any of them
-   * is bound to a verification of another client. Refused (VersionConflict) once it is erased.
+   * Binds documents (their keyed binding digests) to the verification and its client, then tells
+   * whether any of them (under its digest, or the older form of it) is bound to a verification of
+   * another client. Refused (VersionConflict) once it is erased.
    */
   bindDocuments(
     verificationId: string,
     clientId: string,
-    digests: string[],
+    documents: DocumentBinding[],
     /** Kept as long as the verification: its createdAt and the retention period. */
     retention: { from: string; days: number },
   ): Promise<{ otherClient: boolean }>;
@@ -301,6 +314,21 @@ export interface VerificationRepository {
   ): Promise<'erased' | 'changed' | 'refused'>;
   /** Records the outcome of asking iDenfy to delete one session. */
   saveErasureProgress(verificationId: string, erasure: Erasure): Promise<void>;
+}
+
+/** What one read of a verification's partition holds. */
+export interface Snapshot {
+  verification: Verification;
+  results: SessionResult[];
+  audit: AuditEntry[];
+  /** The binding digests this verification already bound. */
+  boundDocuments: string[];
+}
+
+/** A document to bind: its binding digest, and the older digest bindings written before may carry. */
+export interface DocumentBinding {
+  digest: string;
+  legacyDigest?: string | null;
 }
 
 /** A claim on a slot while iDenfy is called: it lapses on its own if the caller dies. */

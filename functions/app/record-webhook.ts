@@ -111,6 +111,7 @@ function documentData(hook: IdenfyWebhook, documentHashKey: string): DocumentDat
     issuingCountry: d.docIssuingCountry ?? null,
     numberDigest: digests?.numberDigest ?? null,
     documentDigest: digests?.documentDigest ?? null,
+    legacyDocumentDigest: digests?.legacyDocumentDigest ?? null,
   };
 }
 

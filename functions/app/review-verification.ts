@@ -1,6 +1,6 @@
 /** Use case: a person decides a verification that needs review (docs/architecture.md §2–§3). Audited, published once. */
 import { OUTBOX_RETRY_MS, type ReviewDecision, reviewTransition } from '../domain/lifecycle';
-import { invalidState, notFound } from './errors';
+import { changed, invalidState, notFound } from './errors';
 import {
   eventSessions,
   type FinaliseDeps,
@@ -65,8 +65,15 @@ export async function reviewVerification(verificationId: string, req: ReviewRequ
     await deps.repo.saveReview(verificationId, v.version, write, audit, deps.retentionDays);
   } catch (err) {
     if (!(err instanceof VersionConflict)) throw err;
-    // A concurrent review (or decision) won: say what it is now.
+    // A concurrent review won (say what it is now), or something else changed meanwhile (a late
+    // result from iDenfy, an erasure): the reviewer should look again before deciding.
     const now = await deps.repo.get(verificationId);
+    if (now?.status === 'REQUIRES_REVIEW' && !now.erasure) {
+      throw changed(
+        'the verification changed meanwhile (a late result from iDenfy, say): read it again, then decide',
+      );
+    }
+    if (now?.erasure) throw invalidState('erased: an erased verification cannot be reviewed');
     throw notReviewable(now?.status ?? v.status);
   }
   // What the transaction wrote, without reading it back; the review stands even if the publish fails

@@ -3,7 +3,7 @@
 import { sessionDeadline } from '../domain/lifecycle';
 import { signContinueToken } from '../shared/continue-token';
 import type { StartVerificationRequest } from '../shared/schemas';
-import { busy } from './errors';
+import { busy, Failure } from './errors';
 import type { FinalUrls, IdenfyApi, SessionRef, Verification, VerificationRepository } from './model';
 import { StartConflict } from './model';
 
@@ -49,7 +49,7 @@ export async function startVerification(
   req: StartVerificationRequest,
   baseUrl: string,
   deps: StartDeps,
-): Promise<{ created: boolean; verification: Verification; redirectUrl: string }> {
+): Promise<{ created: boolean; verification: Verification; redirectUrl: string | null }> {
   const waitUntil = deps.now().getTime() + CLAIM_WAIT_MS;
   for (;;) {
     const now = deps.now();
@@ -59,7 +59,12 @@ export async function startVerification(
       const existing = await deps.repo.get(slot.verificationId);
       const redirectUrl =
         existing?.status === 'PENDING' ? await resumeUrl(existing, baseUrl, deps, now) : undefined;
-      if (existing && redirectUrl) return { created: false, verification: existing, redirectUrl };
+      if (existing && redirectUrl !== undefined) {
+        // Never resumes someone else: the old claim would be dropped silently.
+        const differs = claimDifferences(req, existing);
+        if (differs.length > 0) throw claimDiffers(differs);
+        return { created: false, verification: existing, redirectUrl };
+      }
     }
     const claimHeld = slot?.claim !== undefined && slot.claim.until >= now.getTime();
     if (!claimHeld) {
@@ -108,7 +113,8 @@ async function mint(
     unverifiedUrl: req.unverifiedUrl ?? deps.defaults.unverifiedUrl,
   };
   const documentTypes = req.documentTypes ?? deps.defaults.documentTypes;
-  const twoSessions = req.method === 'TWO_SESSIONS';
+  const method = req.method ?? 'TWO_SESSIONS';
+  const twoSessions = method === 'TWO_SESSIONS';
   const linkExpiry = new Date(expiresAt.getTime() + CONTINUE_GRACE_MS);
   // Each link's token signs its outcome: an `error` link edited to `success` is refused.
   const link = (outcome: string) =>
@@ -159,7 +165,7 @@ async function mint(
   const verification: Verification = {
     verificationId,
     clientId: req.clientId,
-    method: req.method,
+    method,
     status: 'PENDING',
     reasons: [],
     claimed: { firstName: req.firstName, lastName: req.lastName, dateOfBirth: req.dateOfBirth },
@@ -194,32 +200,66 @@ async function mint(
 /**
  * Where a repeated start sends the person (docs/architecture.md §2): the identity session while that
  * step is unfinished and its token valid; once it is done (its webhook came, or the browser came back
- * through the continue link), the document session, or the continue link that creates it just in time.
- * Never a link that is used up or expired: undefined when nothing can be resumed (a new start then
- * replaces this verification, which the sweep expires).
+ * through the continue link), the document session, or the continue link that creates it just in time;
+ * once the person's part is done, the success URL. Never a link that is used up or expired:
+ *  - null: nothing to hand out, and nothing to start either (a denial was recorded, final or not, or
+ *    the browser came back through the identity step's error link and no result has come yet);
+ *  - undefined: nothing can be resumed (a new start then replaces this verification, which the sweep expires).
  */
 async function resumeUrl(
   v: Verification,
   baseUrl: string,
   deps: Pick<StartDeps, 'repo' | 'continueLinkKey'>,
   now: Date,
-): Promise<string | undefined> {
+): Promise<string | null | undefined> {
   const alive = (until: string | undefined) => until === undefined || Date.parse(until) > now.getTime();
-  const identityDone =
-    v.document !== undefined ||
-    (await deps.repo.results(v.verificationId)).some((r) => r.role === 'IDENTITY');
-  if (!identityDone) return alive(v.expiresAt) ? v.identity.redirectUrl : undefined;
+  const results = await deps.repo.results(v.verificationId);
+  const identity = results.find((r) => r.role === 'IDENTITY' && r.scanRef === v.identity.scanRef);
+  if (identity?.overall === 'DENIED') return null;
+  const identityDone = v.document !== undefined || identity !== undefined || v.identityReturn === 'success';
+  if (!identityDone) {
+    // Back through the error or unverified link: that session is used up; its result decides.
+    if (v.identityReturn) return null;
+    return alive(v.expiresAt) ? v.identity.redirectUrl : undefined;
+  }
   // One session only: the person's part is done; the decision follows.
   if (v.method !== 'TWO_SESSIONS') return v.finalUrls.successUrl;
-  if (v.document) return alive(v.document.expiresAt) ? v.document.redirectUrl : undefined;
+  if (v.document) {
+    const document = results.find((r) => r.role === 'DOCUMENT' && r.scanRef === v.document?.scanRef);
+    if (document?.overall === 'DENIED') return null;
+    // Its result came: the document session is used up, and the decision follows.
+    if (document) return v.finalUrls.successUrl;
+    return alive(v.document.expiresAt) ? v.document.redirectUrl : undefined;
+  }
   const linkExpiry = new Date(Date.parse(v.expiresAt) + CONTINUE_GRACE_MS);
   if (linkExpiry.getTime() <= now.getTime()) return undefined;
   const t = signContinueToken(deps.continueLinkKey, v.verificationId, 'success', linkExpiry);
   return continueUrl(baseUrl, v.verificationId, t, 'success');
 }
 
+/** The fields of a repeated start that claim something else than the pending verification does. */
+export function claimDifferences(req: StartVerificationRequest, v: Verification): string[] {
+  const fields: string[] = [];
+  for (const field of ['firstName', 'lastName', 'dateOfBirth'] as const) {
+    // A field the repeated start does not give claims nothing (a resume may send the id alone).
+    if (req[field] !== undefined && req[field] !== (v.claimed[field] ?? undefined)) fields.push(field);
+  }
+  if (req.method !== undefined && req.method !== v.method) fields.push('method');
+  if (req.documentTypes && req.documentTypes.join(',') !== v.documentTypes.join(',')) {
+    fields.push('documentTypes');
+  }
+  return fields;
+}
+
+const claimDiffers = (fields: string[]) =>
+  new Failure(
+    'CLAIM_DIFFERS',
+    `${fields.join(', ')}: differ from the verification already pending for this clientId; cancel it first to start another`,
+    { details: fields.map((field) => ({ field })) },
+  );
+
 /** The start route's answer (docs/architecture.md §2); `redirectUrl` is where the person goes now. */
-export function startView(v: Verification, redirectUrl = v.identity.redirectUrl) {
+export function startView(v: Verification, redirectUrl: string | null = v.identity.redirectUrl) {
   return {
     verificationId: v.verificationId,
     clientId: v.clientId,

@@ -32,6 +32,12 @@ import { dueAt } from './schedule';
 export interface SweepDeps extends FinaliseDeps {
   idenfy: Pick<IdenfyApi, 'sessionStatus' | 'deleteSession'>;
   retentionDays: number;
+  /**
+   * What is due is decided at this instant (the schedule's time: a run is a function of the table and
+   * that instant); leases and timestamps are written with `now()`, the real clock, so a run that starts
+   * late never writes a lease that has already expired. Default: now().
+   */
+  dueBy?: Date;
 }
 
 export type SweepOutcome =
@@ -61,9 +67,9 @@ export interface SweepOptions {
 }
 
 export async function sweep(deps: SweepDeps, opts: SweepOptions = {}): Promise<SweepReport> {
-  const now = deps.now();
+  const dueBy = deps.dueBy ?? deps.now();
   const maxItems = opts.maxItems ?? 500;
-  const report: SweepReport = { scannedAt: now.toISOString(), examined: 0, outcomes: {}, statusCalls: 0 };
+  const report: SweepReport = { scannedAt: dueBy.toISOString(), examined: 0, outcomes: {}, statusCalls: 0 };
   const counted: SweepDeps = {
     ...deps,
     idenfy: {
@@ -76,7 +82,7 @@ export async function sweep(deps: SweepDeps, opts: SweepOptions = {}): Promise<S
   };
   let after: Record<string, unknown> | undefined;
   do {
-    const page = await deps.repo.dueForSweep(now, Math.min(100, maxItems - report.examined), after);
+    const page = await deps.repo.dueForSweep(dueBy, Math.min(100, maxItems - report.examined), after);
     after = page.next;
     await inParallel(page.items, opts.concurrency ?? 8, async (id) => {
       report.examined += 1;
@@ -114,10 +120,10 @@ export async function sweepOne(verificationId: string, deps: SweepDeps): Promise
 }
 
 async function sweepDue(v: Verification, deps: SweepDeps): Promise<SweepOutcome> {
-  const now = deps.now();
+  const dueBy = deps.dueBy ?? deps.now();
   const verificationId = v.verificationId;
   const due = dueAt(v, deps.noticeDays);
-  if (due === null || Date.parse(due) > now.getTime()) {
+  if (due === null || Date.parse(due) > dueBy.getTime()) {
     // Not due (yet): an index entry left by an earlier state, or moved by a newer write.
     await deps.repo.reschedule(verificationId, v.sweepAt, due);
     return 'rescheduled';
@@ -184,7 +190,8 @@ async function announceExpiring(v: Verification, deps: SweepDeps): Promise<Sweep
     status: v.status,
     documentType: v.report?.documentChecks?.documentType?.value ?? null,
     documentExpiresOn: expiresOn,
-    daysLeft: daysUntil(expiresOn, now),
+    // As of the run's schedule (what made it due), not of the moment it happened to start.
+    daysLeft: daysUntil(expiresOn, deps.dueBy ?? now),
     noticeDays: deps.noticeDays,
     noticeDueAt: expiringNoticeAt(expiresOn, deps.noticeDays)?.toISOString() ?? null,
   });

@@ -2,6 +2,7 @@
  * The decision: a pure function of (verification, recorded results, policy, clock). docs/architecture.md §3.
  * Returns `undefined` while there is nothing to decide yet (waiting for final results).
  */
+import { countryCode } from './countries';
 import { comparePeople } from './match';
 import { parseIsoDate } from './normalise';
 import type { DecisionPolicy } from './policy';
@@ -31,6 +32,9 @@ export interface DecisionInput {
   /** The second session was an IDENTIFICATION session: its face verdict must be FACE_MATCH. */
   documentFaceCheck?: boolean;
 }
+
+/** Findings that may be innocent (a date not read, a document expired since): a person looks, never a rejection. */
+const ALWAYS_REVIEW = new Set<ReasonCode>(['DOCUMENT_VALIDITY_EXPIRED', 'FIELD_MISSING']);
 
 /** Older than this is no living person's date of birth. */
 export const MAX_AGE_YEARS = 130;
@@ -70,7 +74,18 @@ export function decide(input: DecisionInput, policy: DecisionPolicy, now: Date):
   const denied: ReasonCode[] = [];
   if (identity?.overall === 'DENIED') denied.push('IDENTITY_SESSION_DENIED');
   if (document?.overall === 'DENIED') denied.push('DOCUMENT_SESSION_DENIED');
-  if (denied.length > 0) return { status: 'REJECTED', reasons: denied, report: emptyReport, checks: {} };
+  if (denied.length > 0) {
+    // A denied document shown by another client is the strongest signal of all: named here too.
+    if (!input.documentSeenForAnotherClient) {
+      return { status: 'REJECTED', reasons: denied, report: emptyReport, checks: {} };
+    }
+    return {
+      status: 'REJECTED',
+      reasons: [...denied, 'DOCUMENT_SEEN_FOR_ANOTHER_CLIENT'],
+      report: { ...emptyReport, documentChecks: { seenForAnotherClient: true } },
+      checks: {},
+    };
+  }
 
   const expired: ReasonCode[] = [];
   if (identity && isExpired(identity)) expired.push('IDENTITY_SESSION_EXPIRED');
@@ -91,8 +106,9 @@ export function decide(input: DecisionInput, policy: DecisionPolicy, now: Date):
     identityDocumentChecks(input, identity, now, integrity, report);
     if (input.documentSeenForAnotherClient) integrity.add('DOCUMENT_SEEN_FOR_ANOTHER_CLIENT');
     for (const r of integrity) if (!reasons.includes(r)) reasons.push(r);
+    const rejects = [...integrity].some((r) => !ALWAYS_REVIEW.has(r));
     const status: FinalStatus =
-      integrity.size > 0 && policy.onIntegrityFailure === 'REJECTED' ? 'REJECTED' : 'REQUIRES_REVIEW';
+      rejects && policy.onIntegrityFailure === 'REJECTED' ? 'REJECTED' : 'REQUIRES_REVIEW';
     return { status, reasons, report, checks: {} };
   }
 
@@ -136,7 +152,9 @@ export function decide(input: DecisionInput, policy: DecisionPolicy, now: Date):
       report.pairs['claim~identity'] = claimToIdentity;
       report.pairs['claim~document'] = claimToDocument;
       const claimChecks = [...Object.values(claimToIdentity), ...Object.values(claimToDocument)];
-      if (claimChecks.some((c) => c.verdict === 'MISMATCH' || c.verdict === 'PARTIAL')) {
+      // A claimed value that leaves nothing to compare (only marks or apostrophes) is no match either.
+      const claimEmpty = (c: FieldCheck) => c.verdict === 'MISSING' && c.compared[0] === null;
+      if (claimChecks.some((c) => c.verdict === 'MISMATCH' || c.verdict === 'PARTIAL' || claimEmpty(c))) {
         reasons.add('CLAIMED_DATA_MISMATCH');
         escalate(policy.onMismatch);
       }
@@ -192,11 +210,7 @@ export function decide(input: DecisionInput, policy: DecisionPolicy, now: Date):
   if (nameChecks.some((c) => c.scriptMixed)) integrity.add('NAME_SCRIPT_MIXED');
   for (const r of integrity) {
     reasons.add(r);
-    escalate(
-      r === 'DOCUMENT_VALIDITY_EXPIRED' || r === 'FIELD_MISSING'
-        ? 'REQUIRES_REVIEW'
-        : policy.onIntegrityFailure,
-    );
+    escalate(ALWAYS_REVIEW.has(r) ? 'REQUIRES_REVIEW' : policy.onIntegrityFailure);
   }
 
   return { status: worst, reasons: [...reasons], report, checks: publicChecks(docToDoc) };
@@ -215,9 +229,10 @@ function identityDocumentChecks(
 ) {
   const today = now.toISOString().slice(0, 10);
   const type = identity.document.documentType?.trim().toUpperCase() || null;
-  // A missing type is not judged (the rule needs one); iDenfy sends it whenever it read a document.
-  const allowed = type == null || input.allowedIdentityDocumentTypes.includes(type);
-  if (!allowed) reasons.add('IDENTITY_DOCUMENT_TYPE_NOT_ALLOWED');
+  // iDenfy sends a type whenever it read a document: without one, nothing proves it was an identity document.
+  const allowed = type != null && input.allowedIdentityDocumentTypes.includes(type);
+  if (type == null) reasons.add('FIELD_MISSING');
+  else if (!allowed) reasons.add('IDENTITY_DOCUMENT_TYPE_NOT_ALLOWED');
   // iDenfy checks the identity document's validity itself; a missing date is left to it.
   const expiry = parseIsoDate(identity.document.expiryDate);
   const valid = expiry == null || expiry > today;
@@ -252,12 +267,6 @@ export function sameDocument(identity: SessionResult, document: SessionResult): 
   const ca = countryCode(identity.document.issuingCountry);
   const cb = countryCode(document.document.issuingCountry);
   return ca == null || cb == null || ca === cb;
-}
-
-/** ISO 3166-1 alpha-2 as iDenfy sends it (trimmed, upper case); anything else is not a country we can compare. */
-export function countryCode(raw: string | null | undefined): string | null {
-  const v = raw?.trim().toUpperCase() ?? '';
-  return /^[A-Z]{2}$/.test(v) ? v : null;
 }
 
 function compareNationalities(a: string | null | undefined, b: string | null | undefined) {

@@ -1,6 +1,8 @@
 /** Field comparisons between two people (claim or document). Pure. */
+import { isCyrillicOriginCountry } from './countries';
 import { compareNames, fillsMrzNameField, type NameEvidence } from './names';
 import { parseIsoDate } from './normalise';
+import { hasCyrillic } from './scripts';
 import type { ComparedField, FieldCheck, PersonData } from './types';
 
 const RANK: Record<FieldCheck['verdict'], number> = { MATCH: 0, PARTIAL: 1, MISMATCH: 2, MISSING: 3 };
@@ -47,6 +49,19 @@ export function compareDates(aRaw: string | null | undefined, bRaw: string | nul
   };
 }
 
+/**
+ * Names written from Cyrillic: one is printed in Cyrillic, or the document's issuing country or
+ * nationality writes names from Cyrillic (`countries.ts`, sources in docs/decisions.md).
+ */
+export function cyrillicOrigin(p: PersonData): boolean {
+  const names = [p.firstName, p.lastName, p.originalFirstName, p.originalLastName];
+  return (
+    names.some(hasCyrillic) ||
+    isCyrillicOriginCountry(p.issuingCountry) ||
+    isCyrillicOriginCountry(p.nationality)
+  );
+}
+
 export function comparePeople(
   a: PersonData,
   b: PersonData,
@@ -58,9 +73,11 @@ export function comparePeople(
   const firstB = spellings(b.firstName, b.originalFirstName);
   const lastB = spellings(b.lastName, b.originalLastName);
   // Truncation is believed only where a document's MRZ name field is exactly full; a claim has no MRZ.
+  const origin = cyrillicOrigin(a) || cyrillicOrigin(b);
   const evidence: NameEvidence = {
     aFillsMrz: a.fromDocument === true && fillsMrzNameField(a.lastName, a.firstName),
     bFillsMrz: b.fromDocument === true && fillsMrzNameField(b.lastName, b.firstName),
+    cyrillicOrigin: origin,
   };
   if (fields.includes('firstName')) out.firstName = compareField(firstA, firstB, evidence);
   if (fields.includes('lastName')) out.lastName = compareField(lastA, lastB, evidence);
@@ -70,8 +87,8 @@ export function comparePeople(
     (out.firstName.verdict !== 'MATCH' || out.lastName.verdict !== 'MATCH')
   ) {
     // First and last name written the other way round: the same names, but a person should look.
-    const crossFirst = compareField(firstA, lastB, {});
-    const crossLast = compareField(lastA, firstB, {});
+    const crossFirst = compareField(firstA, lastB, { cyrillicOrigin: origin });
+    const crossLast = compareField(lastA, firstB, { cyrillicOrigin: origin });
     if (crossFirst.verdict === 'MATCH' && crossLast.verdict === 'MATCH') {
       out.firstName = { ...crossFirst, verdict: 'PARTIAL', score: 0.5, method: 'swapped' };
       out.lastName = { ...crossLast, verdict: 'PARTIAL', score: 0.5, method: 'swapped' };

@@ -8,7 +8,8 @@
  *   token-set: the same words in another order, or
  *     one side written without spaces (VAN DER BERG / VANDERBERG)  → MATCH
  *   transliteration-variant: both Latin spellings come from one Cyrillic spelling under two
- *     recognised systems (IULIIA / YULIYA; `transliteration-variants.ts`)   → MATCH
+ *     recognised systems (IULIIA / YULIYA; `transliteration-variants.ts`), and either document
+ *     is of Cyrillic origin (evidence.cyrillicOrigin)   → MATCH
  *   truncation: the shorter is a prefix that exactly fills its document's MRZ name field
  *     (ICAO 9303: 30, 31 or 39 characters for PRIMARY<<SECONDARY)   → MATCH
  *   given-name subset, prefix without that evidence, similarity    → PARTIAL (a person decides)
@@ -85,10 +86,17 @@ const round = (x: number) => Math.round(x * 1000) / 1000;
 
 type Found = { check: FieldCheck; rank: number };
 
-/** What each side's document says about truncation: its MRZ name field is exactly full. */
+/** What the documents say beyond the names themselves. */
 export interface NameEvidence {
+  /** Each side's document: its MRZ name field is exactly full (so a name may have been cut). */
   aFillsMrz?: boolean;
   bFillsMrz?: boolean;
+  /**
+   * Either side writes a name transliterated from Cyrillic (`match.ts` decides from the scripts and the
+   * documents' countries): only then may two Latin spellings be generations of one Cyrillic name.
+   * Two German documents' MEYER and MEIER are two families, whatever Russian passports once did.
+   */
+  cyrillicOrigin?: boolean;
 }
 
 /** One pair of candidate spellings: what relation holds, best first. */
@@ -148,8 +156,9 @@ export function compareNames(
   if (ca.length === 0 || cb.length === 0) {
     return { verdict: 'MISSING', score: 0, method: 'missing', compared: [ca[0] ?? null, cb[0] ?? null] };
   }
-  // Variants are a relation between Latin spellings; a Cyrillic name is compared through its renderings.
-  const latin = !hasCyrillic(a) && !hasCyrillic(b);
+  // Variants are a relation between Latin spellings of a Cyrillic-origin name; a name written in
+  // Cyrillic is compared through its renderings.
+  const latin = !hasCyrillic(a) && !hasCyrillic(b) && evidence.cyrillicOrigin === true;
   let best: Found | undefined;
   for (const [i, x] of ca.entries()) {
     for (const [j, y] of cb.entries()) {

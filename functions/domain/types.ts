@@ -69,21 +69,25 @@ export interface PersonData {
   dateOfBirth?: string | null;
   /** Read from a document (so its MRZ may have cut a name); a client's claim is not. */
   fromDocument?: boolean;
+  /** A document's nationality and issuing country (a claim has neither): where its names come from. */
+  nationality?: string | null;
+  issuingCountry?: string | null;
 }
 
 export interface DocumentData extends PersonData {
   documentType?: string | null;
   /** YYYY-MM-DD */
   expiryDate?: string | null;
-  nationality?: string | null;
-  issuingCountry?: string | null;
   /**
-   * Keyed hashes (HMAC-SHA256, a key of our own) of the normalised document number, and of
-   * (type, issuing country, number): one physical document is recognised without storing its number.
-   * Absent when the document showed no number.
+   * Keyed hashes (HMAC-SHA256, a key of our own) of the normalised document number, and of (issuing
+   * country, number), the document's binding key: one physical document is recognised without storing
+   * its number. Absent when the document showed no number. Results recorded before the type left the
+   * key hold the older form in `documentDigest` and no `legacyDocumentDigest`.
    */
   numberDigest?: string | null;
   documentDigest?: string | null;
+  /** The binding key of the release before (type, country as written, number), to find bindings it wrote. */
+  legacyDocumentDigest?: string | null;
 }
 
 /** One recorded iDenfy result for one session (the latest accepted webhook). */

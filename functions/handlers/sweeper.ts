@@ -1,7 +1,8 @@
 /**
  * Sweeper Lambda, run on a schedule: abandonment and expiry, outbox retries, erasure retries at iDenfy,
- * expiring-permit notices (functions/app/sweep.ts). Its clock is the schedule's time (`event.time`),
- * so a run is a pure function of the table, iDenfy's answers and that instant.
+ * expiring-permit notices (functions/app/sweep.ts). What is due is decided at the schedule's time
+ * (`event.time`); what it writes (leases, timestamps) carries the real clock, so a run that starts late
+ * (a retry, a cold start) never writes a lease that has already run out.
  */
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
@@ -26,14 +27,15 @@ export interface SweepEvent {
 
 async function handle(event: SweepEvent = {}, context?: Context): Promise<SweepReport> {
   if (context) logger.addContext(context);
-  const at = event.time ? new Date(event.time) : new Date();
-  const now = Number.isNaN(at.getTime()) ? new Date() : at;
+  const scheduled = event.time ? new Date(event.time) : new Date();
+  const dueBy = Number.isNaN(scheduled.getTime()) ? new Date() : scheduled;
   const report = await sweep(
     {
       repo,
       publisher,
       policy: config.policy,
-      now: () => now,
+      now: () => new Date(),
+      dueBy,
       runId: randomUUID(),
       noticeDays: config.expiringNoticeDays,
       retentionDays: config.retentionDays,

@@ -22,6 +22,7 @@ import {
   publicBaseUrl,
   rawBody,
   redirect,
+  requireJson,
 } from '../shared/http';
 import { logFailure, logger } from '../shared/logger';
 import { count, METRIC, recordDecision } from '../shared/metrics';
@@ -52,6 +53,7 @@ const idenfy = idenfyClient(config);
 const MAX_BODY_BYTES = 16 * 1024;
 
 function jsonBody(event: HttpEvent): unknown {
+  requireJson(event);
   const body = rawBody(event);
   if (body.length > MAX_BODY_BYTES) throw new Failure('TOO_LARGE', '(body): too large');
   return parseJsonBody(body);
@@ -143,6 +145,8 @@ const routes: Record<string, (event: HttpEvent) => Promise<HttpResult>> = {
   },
 
   'POST /verifications/{verificationId}/cancel': async (event) => {
+    // No body is needed; one that is not JSON comes from a form (a cross-site post), never from a client.
+    requireJson(event);
     const { cancelVerification } = await cancelling();
     const view = await cancelVerification(verificationId(event), {
       repo,
@@ -151,6 +155,7 @@ const routes: Record<string, (event: HttpEvent) => Promise<HttpResult>> = {
       now,
       runId: randomUUID(),
       noticeDays: config.expiringNoticeDays,
+      retentionDays: config.retentionDays,
       onDecision: recordDecision,
     });
     logger.info('verification cancelled', { verificationId: verificationId(event) });

@@ -30,6 +30,9 @@ export const ANSWERS: Record<FailureKind, { status: number; code: string }> = {
   NOT_FOUND: { status: 404, code: 'NOT_FOUND' },
   INVALID_STATE: { status: 409, code: 'INVALID_STATE' },
   BUSY: { status: 409, code: 'CONFLICT' },
+  CHANGED: { status: 409, code: 'VERIFICATION_CHANGED' },
+  CLAIM_DIFFERS: { status: 409, code: 'CLAIM_DIFFERS' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
   TOO_LARGE: { status: 413, code: 'PAYLOAD_TOO_LARGE' },
   PROVIDER_REFUSED: { status: 502, code: 'IDENFY_ERROR' },
   PROVIDER_UNAVAILABLE: { status: 503, code: 'IDENFY_UNAVAILABLE' },
@@ -64,6 +67,22 @@ export function header(event: HttpEvent, name: string): string | undefined {
   const wanted = name.toLowerCase();
   for (const [k, v] of Object.entries(event.headers ?? {})) if (k.toLowerCase() === wanted) return v;
   return undefined;
+}
+
+/**
+ * JSON routes take JSON: a body in another media type, or a body that names none, is 415 (parameters
+ * such as charset are allowed). A web page can post a form, text or an untyped blob to any address
+ * without asking first; only `application/json` needs the browser's preflight, which nobody grants.
+ */
+export function requireJson(event: HttpEvent): void {
+  const type = header(event, 'content-type')?.trim();
+  if (type === undefined && rawBody(event).length === 0) return;
+  if (type === undefined || !/^application\/json\s*(?:;|$)/i.test(type)) {
+    throw new Failure(
+      'UNSUPPORTED_MEDIA_TYPE',
+      `content-type: must be application/json${type === undefined ? '' : `, not ${type.slice(0, 100)}`}`,
+    );
+  }
 }
 
 /** Parses a JSON body; a body that is not JSON is a 400 naming the problem. */

@@ -56,6 +56,17 @@ const NAME_FORBIDDEN = /[0-9~!@#$%^*()_+={}[\]|:;",<>/?\\]/;
  */
 const normalised = () => z.string().check(z.trim(), z.normalize('NFC'));
 
+/**
+ * What a person cannot see: Unicode format characters (zero-width spaces and joiners, the soft hyphen,
+ * bidi controls that make text read backwards) and the other default-ignorable code points (Hangul
+ * fillers, variation selectors). A name of them is no name; a note or a reviewer with bidi controls
+ * could make an audit line read otherwise than it was written.
+ */
+const INVISIBLE = /[\p{Cf}\p{Default_Ignorable_Code_Point}]/u;
+const FORMAT = /\p{Cf}/u;
+/** The apostrophes name matching drops (functions/domain/names.ts): a name of them alone is no name. */
+const APOSTROPHES = /['’‘`´ʼʻ]/gu;
+
 const name = normalised().check(
   z.minLength(1, 'must not be empty'),
   z.maxLength(100, 'must be at most 100 characters'),
@@ -65,6 +76,11 @@ const name = normalised().check(
   ),
   z.refine((v) => !/\p{Cc}/u.test(v), 'must not contain control characters'),
   z.refine((v) => v.isWellFormed(), 'must be well-formed Unicode'),
+  z.refine(
+    (v) => !INVISIBLE.test(v),
+    'must not contain invisible characters (zero-width, soft hyphen, bidi controls, fillers)',
+  ),
+  z.refine((v) => /\p{L}/u.test(v.replace(APOSTROPHES, '')), 'must contain a letter'),
 );
 
 const url = normalised().check(
@@ -98,7 +114,8 @@ export const startVerificationSchema = z.strictObject({
       z.refine((v) => parseIsoDate(v) !== null, 'must be a real date written YYYY-MM-DD'),
     ),
   ),
-  method: z._default(z.enum(METHODS), 'TWO_SESSIONS'),
+  // Absent means TWO_SESSIONS; kept absent here so a repeated start that does not name it claims nothing.
+  method: z.optional(z.enum(METHODS)),
   documentTypes: z.optional(
     z.array(z.enum(DOCUMENT_TYPES)).check(z.minLength(1, 'must name at least one type'), z.maxLength(10)),
   ),
@@ -113,7 +130,7 @@ export const startVerificationSchema = z.strictObject({
 });
 export type StartVerificationRequest = z.infer<typeof startVerificationSchema>;
 
-/** Free text a person typed: well-formed, no control characters but line breaks and tabs. */
+/** Free text a person typed: well-formed, no control characters but line breaks and tabs, no format characters. */
 const freeText = (max: number) =>
   normalised().check(
     z.maxLength(max, `must be at most ${max} characters`),
@@ -121,6 +138,7 @@ const freeText = (max: number) =>
       (v) => v.isWellFormed() && !/[\p{Cc}]/u.test(v.replace(/[\n\r\t]/g, '')),
       'must be well-formed text without control characters',
     ),
+    z.refine((v) => !FORMAT.test(v), 'must not contain format characters (bidi controls, zero-width)'),
   );
 
 export const reviewSchema = z.strictObject({
@@ -133,7 +151,10 @@ export const reviewSchema = z.strictObject({
       z.minLength(1, 'must not be empty'),
       z.maxLength(200, 'must be at most 200 characters'),
     )
-    .check(z.refine((v) => v.isWellFormed() && !/\p{Cc}/u.test(v), 'must not contain control characters')),
+    .check(
+      z.refine((v) => v.isWellFormed() && !/\p{Cc}/u.test(v), 'must not contain control characters'),
+      z.refine((v) => !FORMAT.test(v), 'must not contain format characters (bidi controls, zero-width)'),
+    ),
   note: z.optional(freeText(2000)),
 });
 export type ReviewBody = z.infer<typeof reviewSchema>;

@@ -148,3 +148,21 @@ it('refuses cross-site calls and other Hosts (what a hostile page or DNS rebindi
   });
   expect(form.status).toBe(415);
 });
+
+it("passes the API's own 4xx through: a malformed or unknown id is the caller's error, not an unreachable API", async () => {
+  const headers = { 'x-review-console': '1' };
+  const malformed = await fetch(`${console_.url}/api/verifications/%E0%A4%A`, { headers });
+  expect(malformed.status).toBe(400);
+  expect(await malformed.json()).toMatchObject({ error: { code: 'VALIDATION_ERROR' } });
+  const unknown = await fetch(`${console_.url}/api/verifications/no-such-verification`, { headers });
+  expect(unknown.status).toBe(404);
+  expect(await unknown.json()).toMatchObject({ error: { code: 'NOT_FOUND' } });
+  // A review with a bidi control in the note: the API's 400, naming the field.
+  const bidi = await fetch(`${console_.url}/api/verifications/${uploaded}/review`, {
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'application/json' },
+    body: JSON.stringify({ decision: 'APPROVE', reviewer: 'x', note: 'ok \u202Eko' }),
+  });
+  expect(bidi.status).toBe(400);
+  expect(((await bidi.json()) as { error: { message: string } }).error.message).toMatch(/^note: /);
+});

@@ -10,6 +10,8 @@ interface Rule {
   remaining: number;
   status: number;
   body: unknown;
+  /** Forward the call after this many milliseconds instead of answering it (a slow service). */
+  delayMs?: number;
 }
 
 export class FaultProxy {
@@ -26,6 +28,11 @@ export class FaultProxy {
     this.rules.push({ target, remaining: times, status, body });
   }
 
+  /** The next `times` calls to `target` are forwarded only after `ms` milliseconds. */
+  delayNext(target: string, times: number, ms: number): void {
+    this.rules.push({ target, remaining: times, status: 0, body: null, delayMs: ms });
+  }
+
   async start(): Promise<string> {
     this.server = createServer(async (req, res) => {
       const chunks: Buffer[] = [];
@@ -35,9 +42,13 @@ export class FaultProxy {
       const rule = this.rules.find((r) => r.target === target && r.remaining > 0);
       if (rule) {
         rule.remaining -= 1;
-        res.writeHead(rule.status, { 'content-type': 'application/x-amz-json-1.1' });
-        res.end(JSON.stringify(rule.body));
-        return;
+        if (rule.delayMs !== undefined) {
+          await new Promise((resolve) => setTimeout(resolve, rule.delayMs));
+        } else {
+          res.writeHead(rule.status, { 'content-type': 'application/x-amz-json-1.1' });
+          res.end(JSON.stringify(rule.body));
+          return;
+        }
       }
       // Forwarded with the caller's Host header, so the emulator builds URLs (SQS queue URLs) that
       // point back at this proxy and later calls pass through it too.

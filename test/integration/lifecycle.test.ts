@@ -748,7 +748,7 @@ describe('webhook routing', () => {
       final: true,
       status: { overall: 'APPROVED', additionalSteps: 'VALID' },
       additionalSteps: { RESIDENCE_PERMIT: 'UPLOAD' },
-      data: { docFirstName: 'JOHN', docLastName: 'SAMPLE' },
+      data: { docFirstName: 'JOHN', docLastName: 'SAMPLE', docType: 'PASSPORT' },
     });
     const crossed = await postWebhook(system, body(a.identity.scanRef, b.verificationId));
     expect(crossed.body).toEqual({ status: 'ignored' });

@@ -2,6 +2,8 @@
  * PutEvents fails after the status was written: the comparator's message is retried until the event
  * is out, and the subscriber sees it exactly once, with the eventId of the first attempt.
  */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { LocalSystem } from '../../local/system';
 import { FaultProxy } from './fault-proxy';
 import {
@@ -12,6 +14,7 @@ import {
   simComplete,
   startTestSystem,
   startVerification,
+  waitFor,
   waitForEvents,
 } from './helpers';
 
@@ -56,4 +59,47 @@ it('publishes exactly one event when PutEvents reports FailedEntryCount > 0 once
   await settled(system);
   expect(eventsFor(system, verificationId)).toHaveLength(1);
   expect(proxy.calls.get('AWSEvents.PutEvents')).toBe(2);
+});
+
+it('a sweep that runs late writes its lease with the real clock: a second run cannot publish the same event again', async () => {
+  const clientId = 'publish-late-sweep';
+  const { verificationId, identity } = await startVerification(system, { clientId });
+  const done = await simComplete(system, identity.scanRef, { overall: 'APPROVED' });
+  const { document } = await continueToDocument(system, done.redirectTo, clientId, verificationId);
+  // Every comparator attempt fails to publish (the work message goes to its DLQ); the outbox waits for the sweep.
+  const failed = {
+    FailedEntryCount: 1,
+    Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'injected' }],
+  };
+  proxy.failNext('AWSEvents.PutEvents', 5, failed);
+  await simComplete(system, document?.scanRef ?? '', { overall: 'APPROVED' });
+  await waitFor(
+    () => (proxy.calls.get('AWSEvents.PutEvents') ?? 0) >= 7 || undefined,
+    'five failed publishes',
+    60_000,
+  );
+  await settled(system);
+  expect(eventsFor(system, verificationId)).toHaveLength(0);
+
+  // The schedule said ten minutes ago, and its run starts only now (a retry, a slow cold start).
+  const tenMinutesAgo = new Date(Date.now() - 10 * 60_000);
+  const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+  await doc.send(
+    new UpdateCommand({
+      TableName: process.env.TABLE_NAME,
+      Key: { pk: `V#${verificationId}`, sk: 'VERIFICATION' },
+      UpdateExpression: 'SET sweepAt = :at',
+      ExpressionAttributeValues: { ':at': new Date(tenMinutesAgo.getTime() - 60_000).toISOString() },
+    }),
+  );
+  const sweeper = system.schedules.find((s) => s.handlerName === 'sweeper');
+  // The late run's PutEvents is slow; meanwhile the next run, on time, finds the event due too.
+  proxy.delayNext('AWSEvents.PutEvents', 1, 1500);
+  const late = sweeper?.fire(tenMinutesAgo);
+  await new Promise((r) => setTimeout(r, 300));
+  const onTime = sweeper?.fire(new Date());
+  await Promise.all([late, onTime]);
+  await settled(system);
+  // One publish: the on-time run saw the late run's lease still holding (with a frozen clock it had lapsed).
+  expect(eventsFor(system, verificationId).map((e) => e.detail.eventId)).toEqual([`${verificationId}#1`]);
 });

@@ -8,6 +8,7 @@
 import type {
   AuditEntry,
   DecisionWrite,
+  DocumentBinding,
   Erasure,
   EventPublisher,
   IdenfyApi,
@@ -115,6 +116,7 @@ export class InMemoryRepository implements VerificationRepository {
       verification: strip(v),
       results: await this.results(id),
       audit: clone(this.audit.get(id) ?? []),
+      boundDocuments: [...(v.boundDocuments ?? [])],
     };
   }
 
@@ -176,12 +178,19 @@ export class InMemoryRepository implements VerificationRepository {
     this.startSlots.set(v.clientId, { verificationId: v.verificationId });
   }
 
-  async claimDocumentSession(id: string, claim: Lease, now: Date) {
+  async claimDocumentSession(id: string, identityScanRef: string, claim: Lease, now: Date) {
     const v = this.verifications.get(id);
     if (v?.status !== 'PENDING' || v.document || v.erasure) return false;
     if (v.documentClaim && v.documentClaim.until >= now.getTime()) return false;
+    if (this.slots.get(id)?.get(identityScanRef)?.result?.overall === 'DENIED') return false;
     v.documentClaim = clone(claim);
+    v.identityReturn ??= 'success';
     return true;
+  }
+
+  async markIdentityReturned(id: string, outcome: 'error' | 'unverified') {
+    const v = this.verifications.get(id);
+    if (v) v.identityReturn ??= outcome;
   }
 
   async releaseDocumentSession(id: string, claimId: string) {
@@ -242,10 +251,10 @@ export class InMemoryRepository implements VerificationRepository {
     });
   }
 
-  async bindDocuments(id: string, clientId: string, digests: string[]) {
+  async bindDocuments(id: string, clientId: string, documents: DocumentBinding[]) {
     const v = this.verifications.get(id);
     if (!v || v.erasure) throw new VersionConflict();
-    const unique = [...new Set(digests)];
+    const unique = [...new Set(documents.map((d) => d.digest))];
     if (unique.length === 0) return { otherClient: false };
     v.boundDocuments = new Set([...(v.boundDocuments ?? []), ...unique]);
     v.bindingVersion = (v.bindingVersion ?? 0) + 1;
@@ -255,7 +264,8 @@ export class InMemoryRepository implements VerificationRepository {
       this.bindings.set(digest, bound);
     }
     await this.at('bind:after-write');
-    const otherClient = unique.some((d) =>
+    const lookups = documents.flatMap((d) => [d.digest, ...(d.legacyDigest ? [d.legacyDigest] : [])]);
+    const otherClient = lookups.some((d) =>
       [...(this.bindings.get(d)?.values() ?? [])].some((c) => c !== clientId),
     );
     return { otherClient };

@@ -83,6 +83,7 @@ describe('decide (docs/architecture.md §3)', () => {
       DEFAULT_POLICY,
       NOW,
     );
+    expect(d?.status).toBe('REJECTED');
     expect(d?.reasons).toEqual(['IDENTITY_SESSION_DENIED', 'DOCUMENT_SESSION_DENIED']);
   });
 
@@ -148,8 +149,17 @@ describe('decide (docs/architecture.md §3)', () => {
         DEFAULT_POLICY,
         NOW,
       );
+      expect(d?.status).toBe('REQUIRES_REVIEW');
       expect(d?.reasons).toEqual(['DOCUMENT_VALIDITY_EXPIRED']);
     }
+    // Never a rejection, whatever the policy says of integrity findings: it may have expired since.
+    const strict: DecisionPolicy = { ...DEFAULT_POLICY, onIntegrityFailure: 'REJECTED' };
+    const d = decide(
+      input(result('IDENTITY'), result('DOCUMENT', {}, { expiryDate: '2020-01-01' })),
+      strict,
+      NOW,
+    );
+    expect(d?.status).toBe('REQUIRES_REVIEW');
   });
 
   it('CLAIMED_DATA_MISMATCH when the claim differs from the documents, which agree with each other', () => {
@@ -238,6 +248,7 @@ describe('decide (docs/architecture.md §3)', () => {
         'DOCUMENT_VALIDITY_EXPIRED',
       ].sort(),
     );
+    expect(d?.status).toBe('REQUIRES_REVIEW');
   });
 
   it('uses original-script names when the Latin fields are missing', () => {
@@ -253,6 +264,7 @@ describe('decide (docs/architecture.md §3)', () => {
       verdict: 'MATCH',
       compared: ['JOSE', 'JOSE'],
     });
+    expect(d?.status).toBe('VERIFIED');
   });
 });
 
@@ -269,11 +281,18 @@ describe('document integrity (docs/architecture.md §3, second round): each find
       value: 'RESIDENCE_PERMIT',
       allowed: false,
     });
-    // A passport is an identity document; a missing type is not judged (the rule needs one).
+    // A passport is an identity document; without a type nothing proves it was one: FIELD_MISSING.
     expect(verdict(result('IDENTITY', {}, { documentType: 'PASSPORT' }), result('DOCUMENT'))?.status).toBe(
       'VERIFIED',
     );
-    expect(verdict(result('IDENTITY', {}, { documentType: null }), result('DOCUMENT'))?.reasons).toEqual([]);
+    const untyped = verdict(result('IDENTITY', {}, { documentType: null }), result('DOCUMENT'));
+    expect([untyped?.status, untyped?.reasons]).toEqual(['REQUIRES_REVIEW', ['FIELD_MISSING']]);
+    expect(untyped?.report.documentChecks?.identityDocumentType).toEqual({ value: null, allowed: false });
+    // Never a rejection, whatever the policy says of integrity findings: a missing field may be innocent.
+    const strict: DecisionPolicy = { ...DEFAULT_POLICY, onIntegrityFailure: 'REJECTED' };
+    expect(
+      decide(input(result('IDENTITY', {}, { documentType: '  ' }), result('DOCUMENT')), strict, NOW)?.status,
+    ).toBe('REQUIRES_REVIEW');
   });
 
   it('one permit in both steps (same number, same country, whatever each labelled it): SAME_DOCUMENT_TWICE', () => {
@@ -351,7 +370,7 @@ describe('document integrity (docs/architecture.md §3, second round): each find
     expect([off?.status, off?.report.documentChecks?.documentFace]).toEqual(['VERIFIED', undefined]);
   });
 
-  it('nationalities that differ: NATIONALITY_MISMATCH; one missing or not alpha-2: not judged', () => {
+  it('nationalities that differ: NATIONALITY_MISMATCH, alpha-2 or alpha-3 alike; one missing or no code: not judged', () => {
     const d = verdict(
       result('IDENTITY', {}, { nationality: 'UA' }),
       result('DOCUMENT', {}, { nationality: 'RU' }),
@@ -361,9 +380,21 @@ describe('document integrity (docs/architecture.md §3, second round): each find
       verdict(result('IDENTITY', {}, { nationality: ' ua' }), result('DOCUMENT', {}, { nationality: 'UA' }))
         ?.status,
     ).toBe('VERIFIED');
+    // One country in either code: LTU is LT; UKR is not RU.
+    expect(
+      verdict(result('IDENTITY', {}, { nationality: 'UKR' }), result('DOCUMENT', {}, { nationality: 'UA' }))
+        ?.status,
+    ).toBe('VERIFIED');
     expect(
       verdict(result('IDENTITY', {}, { nationality: 'UKR' }), result('DOCUMENT', {}, { nationality: 'RU' }))
-        ?.status,
+        ?.reasons,
+    ).toEqual(['NATIONALITY_MISMATCH']);
+    // A name of a country is no code: not judged (iDenfy sends codes).
+    expect(
+      verdict(
+        result('IDENTITY', {}, { nationality: 'Ukraine' }),
+        result('DOCUMENT', {}, { nationality: 'RU' }),
+      )?.status,
     ).toBe('VERIFIED');
     const off: DecisionPolicy = {
       ...DEFAULT_POLICY,
@@ -407,7 +438,7 @@ describe('document integrity (docs/architecture.md §3, second round): each find
       result('IDENTITY', {}, { dateOfBirth: '1990-03-04' }),
       result('DOCUMENT', {}, { dateOfBirth: '1990-04-03' }),
     );
-    expect(d?.reasons).toEqual(['DATE_OF_BIRTH_MISMATCH']);
+    expect([d?.status, d?.reasons]).toEqual(['REQUIRES_REVIEW', ['DATE_OF_BIRTH_MISMATCH']]);
     expect(d?.report.pairs['identity~document']?.dateOfBirth?.method).toBe('day-month-swapped');
     const year = verdict(
       result('IDENTITY', {}, { dateOfBirth: '1990-03-04' }),

@@ -16,11 +16,8 @@ function errorFor(body: unknown): { status: number; message: string; fields: str
 }
 
 describe('POST /verifications validation (docs/architecture.md §2)', () => {
-  it('accepts a minimal body and fills the defaults', () => {
-    expect(startVerificationSchema.parse({ clientId: 'user-1' })).toEqual({
-      clientId: 'user-1',
-      method: 'TWO_SESSIONS',
-    });
+  it('accepts a minimal body (an absent method is TWO_SESSIONS, applied at start)', () => {
+    expect(startVerificationSchema.parse({ clientId: 'user-1' })).toEqual({ clientId: 'user-1' });
   });
 
   it('accepts a full body', () => {

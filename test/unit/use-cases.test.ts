@@ -69,11 +69,12 @@ function world(stepMs = 0) {
       verificationId: string,
       overall = 'APPROVED',
       data: Record<string, unknown> = {},
+      final = true,
     ) => {
       const body = JSON.stringify({
         scanRef,
         externalRef: verificationId,
-        final: true,
+        final,
         status: { overall, fraudTags: overall === 'SUSPECTED' ? ['DEV_TOOLS_OPENED'] : [], mismatchTags: [] },
         data: {
           docFirstName: 'EVA',
@@ -115,8 +116,8 @@ async function bothSessions(w: ReturnType<typeof world>, clientId = 'c1') {
 }
 
 /** The success continue link iDenfy was given for the identity session. */
-async function linkOf(w: ReturnType<typeof world>, _id: string, outcome = 'success') {
-  const request = w.idenfy.tokens.find((t) => t.successUrl.includes('/continue'));
+async function linkOf(w: ReturnType<typeof world>, id: string, outcome = 'success') {
+  const request = w.idenfy.tokens.find((t) => t.externalRef === id && t.successUrl.includes('/continue'));
   const url =
     outcome === 'success'
       ? request?.successUrl
@@ -190,7 +191,7 @@ describe('resume: a repeated start sends the person back to where they left off'
       first.verification.verificationId,
     ]);
     expect(resumed.redirectUrl).toBe(await linkOf(w, first.verification.verificationId));
-    const documentUrl = await w.follow(resumed.redirectUrl);
+    const documentUrl = await w.follow(resumed.redirectUrl as string);
     expect(documentUrl).toMatch(/authToken=token-2/);
 
     // The document session exists: a repeated start goes straight to it, however often.
@@ -378,6 +379,142 @@ describe('cancel', () => {
     });
     await expect(w.cancel(v.verificationId)).rejects.toMatchObject({ kind: 'INVALID_STATE' });
     expect(w.publisher.published.map((e) => e.detail.status)).toEqual(['VERIFIED']);
+  });
+});
+
+describe('trust: a denial closes doors, documents stay bound, claims stay whose they are', () => {
+  it('an automatic (non-final) denial: resume hands out nothing, the success link creates nothing', async () => {
+    const w = world();
+    const { verification: v } = await w.start('c1');
+    await w.webhook(v.identity.scanRef, v.verificationId, 'DENIED', {}, false);
+    expect(await w.finalise(v.verificationId)).toBe('waiting');
+    const again = await w.start('c1');
+    expect([again.created, again.redirectUrl]).toEqual([false, null]);
+    expect(await w.follow(await linkOf(w, v.verificationId))).toBe('https://app.test/error');
+    expect(w.idenfy.tokens.map((t) => t.tokenType)).toEqual(['IDENTIFICATION']);
+    // iDenfy's manual review approves it after all: the door opens again.
+    await w.webhook(v.identity.scanRef, v.verificationId, 'APPROVED');
+    expect((await w.start('c1')).redirectUrl).toBe(await linkOf(w, v.verificationId));
+  });
+
+  it('a denial recorded between the continue link’s read and its claim still wins: no token', async () => {
+    const w = world();
+    const { verification: v } = await w.start('c1');
+    // The claim's own condition checks the identity slot, so the read before it can be stale.
+    const claim = w.repo.claimDocumentSession.bind(w.repo);
+    w.repo.claimDocumentSession = async (...a) => {
+      await w.webhook(v.identity.scanRef, v.verificationId, 'DENIED', {}, false);
+      return claim(...a);
+    };
+    await expect(w.follow(await linkOf(w, v.verificationId))).resolves.toBe('https://app.test/error');
+    expect(w.idenfy.tokens).toHaveLength(1);
+  });
+
+  it('back through the error link: the identity link is used up, resume hands out nothing', async () => {
+    const w = world();
+    const { verification: v } = await w.start('c1');
+    expect(await w.follow(await linkOf(w, v.verificationId, 'error'))).toBe('https://app.test/error');
+    expect((await w.start('c1')).redirectUrl).toBeNull();
+  });
+
+  it('the document session’s result came: resume sends the person to the success URL, not the used-up session', async () => {
+    const w = world();
+    const v = await bothSessions(w);
+    await w.webhook(v.document?.scanRef ?? '', v.verificationId, 'APPROVED', {}, false);
+    expect((await w.start('c1')).redirectUrl).toBe('https://app.test/ok');
+    await w.webhook(v.document?.scanRef ?? '', v.verificationId, 'DENIED', {}, false);
+    expect((await w.start('c1')).redirectUrl).toBeNull();
+  });
+
+  it('a repeated start that claims someone else: CLAIM_DIFFERS naming the fields; leaving a field out claims nothing', async () => {
+    const w = world();
+    const base = { clientId: 'c1', firstName: 'Eva', lastName: 'Lund' };
+    const start = (body: Record<string, unknown>) =>
+      startVerification(body as never, 'https://api.test', {
+        repo: w.repo,
+        idenfy: w.idenfy,
+        now: w.clock.now,
+        newId: () => `id-${Math.random()}`,
+        continueLinkKey: KEY,
+        retentionDays: 90,
+        defaults: {
+          successUrl: 'https://app.test/ok',
+          errorUrl: 'https://app.test/error',
+          unverifiedUrl: 'https://app.test/unverified',
+          documentTypes: ['RESIDENCE_PERMIT'],
+          identityDocumentTypes: ['PASSPORT', 'ID_CARD'],
+        },
+        tokenExpirySeconds: 3600,
+        documentSessionMode: 'just-in-time',
+      });
+    await start(base);
+    await expect(start({ ...base, lastName: 'Berg', documentTypes: ['WORK_PERMIT'] })).rejects.toMatchObject({
+      kind: 'CLAIM_DIFFERS',
+      message: expect.stringMatching(/^lastName, documentTypes: /),
+    });
+    await expect(start({ ...base, method: 'ADDITIONAL_STEP' })).rejects.toMatchObject({
+      kind: 'CLAIM_DIFFERS',
+    });
+    expect((await start({ clientId: 'c1' })).created).toBe(false);
+    expect((await start({ ...base, method: 'TWO_SESSIONS' })).created).toBe(false);
+    expect(w.idenfy.tokens).toHaveLength(1);
+  });
+
+  it('a denied document is bound: another client showing it goes to a person; the denial names the reuse', async () => {
+    const w = world();
+    const card = { docNumber: 'SHARED-1', docIssuingCountry: 'LT' };
+    const a = await bothSessions(w, 'client-a');
+    await w.webhook(a.identity.scanRef, a.verificationId, 'APPROVED');
+    const permit = { ...card, docType: 'RESIDENCE_PERMIT' };
+    await w.webhook(a.document?.scanRef ?? '', a.verificationId, 'DENIED', permit);
+    await w.finalise(a.verificationId);
+    expect((await w.repo.get(a.verificationId))?.reasons).toEqual(['DOCUMENT_SESSION_DENIED']);
+    const b = await bothSessions(w, 'client-b');
+    await w.webhook(b.identity.scanRef, b.verificationId);
+    await w.webhook(b.document?.scanRef ?? '', b.verificationId, 'APPROVED', {
+      ...permit,
+      docIssuingCountry: 'LTU',
+    });
+    await w.finalise(b.verificationId);
+    expect(await w.repo.get(b.verificationId)).toMatchObject({
+      status: 'REQUIRES_REVIEW',
+      reasons: ['DOCUMENT_SEEN_FOR_ANOTHER_CLIENT'],
+    });
+    // The other way round: a denial of a document another client already holds says so.
+    const c = await bothSessions(w, 'client-c');
+    await w.webhook(c.identity.scanRef, c.verificationId, 'DENIED', card);
+    await w.finalise(c.verificationId);
+    expect(await w.repo.get(c.verificationId)).toMatchObject({
+      status: 'REJECTED',
+      reasons: ['IDENTITY_SESSION_DENIED', 'DOCUMENT_SEEN_FOR_ANOTHER_CLIENT'],
+    });
+  });
+
+  it('a result that arrives after the decision is bound too (once)', async () => {
+    const w = world();
+    const v = await bothSessions(w);
+    await w.webhook(v.identity.scanRef, v.verificationId, 'DENIED');
+    await w.finalise(v.verificationId);
+    await w.webhook(v.document?.scanRef ?? '', v.verificationId, 'APPROVED', { docNumber: 'LATE-1' });
+    expect(await w.finalise(v.verificationId)).toBe('already-final');
+    const bound = (await w.repo.snapshot(v.verificationId))?.boundDocuments ?? [];
+    expect(bound).toHaveLength(2);
+    expect(await w.finalise(v.verificationId)).toBe('already-final');
+    expect((await w.repo.snapshot(v.verificationId))?.boundDocuments).toEqual(bound);
+  });
+
+  it('a review that raced a late result: VERIFICATION_CHANGED (retry after reading), never a contradiction', async () => {
+    const w = world();
+    const v = await decided(w, 'SUSPECTED');
+    w.repo.pause('saveReview:before', async () => {
+      await w.webhook(v.identity.scanRef, v.verificationId, 'DENIED');
+      expect(await w.finalise(v.verificationId, 'run-2')).toBe('provider-result-changed');
+    });
+    await expect(w.review(v.verificationId, 'ok')).rejects.toMatchObject({
+      kind: 'CHANGED',
+      extra: { retryAfterSeconds: 1 },
+    });
+    expect((await w.review(v.verificationId, 'ok')).status).toBe('VERIFIED');
   });
 });
 

@@ -5,6 +5,7 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
+  type DocumentBinding,
   type Lease,
   type NewResult,
   type RecordOutcome,
@@ -17,31 +18,82 @@ import {
   ignoreConditionFailed,
   isRecordedResult,
   readAll,
+  resultKey,
   sessionKey,
   sweepShard,
   type Table,
   toResult,
   ttlAfter,
   vKey,
-  writeIf,
 } from './table';
 import { get } from './verifications';
 
-export async function claimDocumentSession(t: Table, verificationId: string, claim: Lease, now: Date) {
-  return writeIf(
-    t.doc.send(
+export async function claimDocumentSession(
+  t: Table,
+  verificationId: string,
+  identityScanRef: string,
+  claim: Lease,
+  now: Date,
+): Promise<boolean> {
+  try {
+    await t.doc.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: t.tableName,
+              Key: vKey(verificationId),
+              // The browser came back through the success link: the identity step's link is used up.
+              UpdateExpression:
+                'SET documentClaim = :claim, identityReturn = if_not_exists(identityReturn, :success)',
+              ConditionExpression:
+                '#status = :pending AND attribute_not_exists(#document) AND attribute_not_exists(erasure) AND ' +
+                '(attribute_not_exists(documentClaim) OR documentClaim.#until < :now)',
+              ExpressionAttributeNames: { '#status': 'status', '#document': 'document', '#until': 'until' },
+              ExpressionAttributeValues: {
+                ':claim': claim,
+                ':pending': 'PENDING',
+                ':now': now.getTime(),
+                ':success': 'success',
+              },
+            },
+          },
+          {
+            // A denial recorded for the identity step (even iDenfy's automatic, non-final one) closes
+            // the door in the same write: a denial and a claim cannot both miss each other.
+            ConditionCheck: {
+              TableName: t.tableName,
+              Key: resultKey(verificationId, identityScanRef),
+              ConditionExpression: 'attribute_not_exists(overall) OR overall <> :denied',
+              ExpressionAttributeValues: { ':denied': 'DENIED' },
+            },
+          },
+        ],
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (err instanceof TransactionCanceledException) return false;
+    throw err;
+  }
+}
+
+export async function markIdentityReturned(
+  t: Table,
+  verificationId: string,
+  outcome: 'error' | 'unverified',
+): Promise<void> {
+  await t.doc
+    .send(
       new UpdateCommand({
         TableName: t.tableName,
         Key: vKey(verificationId),
-        UpdateExpression: 'SET documentClaim = :claim',
-        ConditionExpression:
-          '#status = :pending AND attribute_not_exists(#document) AND attribute_not_exists(erasure) AND ' +
-          '(attribute_not_exists(documentClaim) OR documentClaim.#until < :now)',
-        ExpressionAttributeNames: { '#status': 'status', '#document': 'document', '#until': 'until' },
-        ExpressionAttributeValues: { ':claim': claim, ':pending': 'PENDING', ':now': now.getTime() },
+        UpdateExpression: 'SET identityReturn = if_not_exists(identityReturn, :outcome)',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':outcome': outcome },
       }),
-    ),
-  );
+    )
+    .catch(ignoreConditionFailed);
 }
 
 export async function releaseDocumentSession(
@@ -128,7 +180,7 @@ export function slotPut(t: Table, verificationId: string, scanRef: string, role:
   return {
     Put: {
       TableName: t.tableName,
-      Item: { pk: `V#${verificationId}`, sk: `RESULT#${scanRef}`, role, scanRef, ttl },
+      Item: { ...resultKey(verificationId, scanRef), role, scanRef, ttl },
       ConditionExpression: 'attribute_not_exists(pk)',
     },
   };
@@ -153,7 +205,7 @@ export async function recordResult(
   result: NewResult,
   retentionDays: number,
 ): Promise<{ outcome: RecordOutcome; resultVersion: number }> {
-  const key = { pk: `V#${verificationId}`, sk: `RESULT#${result.scanRef}` };
+  const key = resultKey(verificationId, result.scanRef);
   const { digest, ...fields } = result;
   try {
     const out = await t.doc.send(
@@ -231,10 +283,10 @@ export async function bindDocuments(
   t: Table,
   verificationId: string,
   clientId: string,
-  digests: string[],
+  documents: DocumentBinding[],
   retention: { from: string; days: number },
 ): Promise<{ otherClient: boolean }> {
-  const unique = [...new Set(digests)];
+  const unique = [...new Set(documents.map((d) => d.digest))];
   const ttl = ttlAfter(retention.from, retention.days);
   if (unique.length === 0) return { otherClient: false };
   // Bind first, then look: of two clients binding one document at the same moment, whichever looks
@@ -267,9 +319,10 @@ export async function bindDocuments(
     if (err instanceof TransactionCanceledException) throw new VersionConflict();
     throw err;
   }
-  for (const digest of unique) {
-    const holders = await readAll(t, `DOC#${digest}`, 'clientId');
-    if (holders.some((i) => i.clientId !== clientId)) return { otherClient: true };
-  }
-  return { otherClient: false };
+  // Bindings written before the type left the key are found under their own digest (until they expire).
+  const lookups = [
+    ...new Set(documents.flatMap((d) => [d.digest, ...(d.legacyDigest ? [d.legacyDigest] : [])])),
+  ];
+  const holders = await Promise.all(lookups.map((digest) => readAll(t, `DOC#${digest}`, 'clientId')));
+  return { otherClient: holders.some((items) => items.some((i) => i.clientId !== clientId)) };
 }

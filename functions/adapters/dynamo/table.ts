@@ -32,6 +32,10 @@ import type { SessionResult, SessionRole } from '../../domain/types';
 
 export const VERIFICATION = 'VERIFICATION';
 export const vKey = (id: string) => ({ pk: `V#${id}`, sk: VERIFICATION });
+export const resultKey = (verificationId: string, scanRef: string) => ({
+  pk: `V#${verificationId}`,
+  sk: `RESULT#${scanRef}`,
+});
 export const sessionKey = (scanRef: string) => ({ pk: `SESSION#${scanRef}`, sk: 'SESSION' });
 export const pendingKey = (clientId: string) => ({ pk: `CLIENT#${clientId}`, sk: 'PENDING' });
 

@@ -10,6 +10,7 @@ import {
   type OutboxClaim,
   type OutboxEvent,
   type ProviderResultChange,
+  type Snapshot,
   StartConflict,
   type StartSlot,
   sessionsOf,
@@ -44,7 +45,7 @@ export async function get(t: Table, verificationId: string): Promise<Verificatio
   return out.Item ? toVerification(out.Item) : undefined;
 }
 
-export async function snapshot(t: Table, verificationId: string) {
+export async function snapshot(t: Table, verificationId: string): Promise<Snapshot | undefined> {
   const items = await readPartition(t, verificationId);
   const main = items.find((i) => i.sk === VERIFICATION);
   if (!main) return undefined;
@@ -52,6 +53,7 @@ export async function snapshot(t: Table, verificationId: string) {
     verification: toVerification(main),
     results: items.filter((i) => String(i.sk).startsWith('RESULT#') && isRecordedResult(i)).map(toResult),
     audit: items.filter((i) => String(i.sk).startsWith('AUDIT#')).map(toAudit),
+    boundDocuments: [...((main.boundDocuments as Set<string> | undefined) ?? [])],
   };
 }
 
