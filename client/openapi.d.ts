@@ -215,6 +215,17 @@ export interface components {
             /** Format: uri */
             unverifiedUrl?: string;
             locale?: string;
+            /**
+             * @description iDenfy's sandbox outcome of each session (its dummyStatus: the session ends at once, without a
+             *     person). Only on a stack configured idenfyEnvironment=sandbox (local mode is); 403 elsewhere.
+             *     The smoke test's (npm run smoke).
+             */
+            sandbox?: {
+                /** @enum {unknown} */
+                identity: "APPROVED" | "DENIED" | "SUSPECTED" | "EXPIRED";
+                /** @enum {unknown} */
+                document?: "APPROVED" | "DENIED" | "SUSPECTED" | "EXPIRED";
+            };
         };
         /**
          * @description Trimmed and put in NFC first. Must contain a letter; no digits or the symbols
@@ -477,6 +488,7 @@ export interface operations {
             200: components["responses"]["Started"];
             201: components["responses"]["Started"];
             400: components["responses"]["Error"];
+            403: components["responses"]["Error"];
             409: components["responses"]["Error"];
             413: components["responses"]["Error"];
             415: components["responses"]["Error"];

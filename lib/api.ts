@@ -19,7 +19,7 @@ import {
 import { HttpIamAuthorizer, HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { MultidocConfig } from './config';
 import type { Functions } from './functions';
 import type { Keys } from './keys';
@@ -69,7 +69,10 @@ export class Api {
 
   constructor(stack: Stack, config: MultidocConfig, functions: Functions, keys: Keys) {
     const accessLogs = new LogGroup(stack, 'ApiAccessLogs', {
-      retention: RetentionDays.ONE_MONTH,
+      // Under /aws/vendedlogs/, as AWS advises for logs a service delivers: such groups never need a
+      // statement in the account's CloudWatch Logs resource policy, whose size is capped.
+      logGroupName: `/aws/vendedlogs/apigateway/${stack.stackName}/access`,
+      retention: config.logRetentionDays as RetentionDays,
       encryptionKey: keys.data,
     });
     this.httpApi = new HttpApi(stack, 'Api', {

@@ -9,6 +9,11 @@ import { parsePolicy } from '../functions/shared/policy-config';
 export interface MultidocConfig {
   /** iDenfy API base URL (sandbox and production share it; the keys decide). */
   idenfyBaseUrl: string;
+  /**
+   * `sandbox`: the keys are iDenfy's DEV keys, and a start may ask for a dummy outcome (the smoke test,
+   * docs/deploy.md); `production` (default): such a start is refused with 403.
+   */
+  idenfyEnvironment: 'production' | 'sandbox';
   /** Where users end when the client gives no URL of its own. */
   defaultSuccessUrl: string;
   defaultErrorUrl: string;
@@ -68,6 +73,19 @@ export interface MultidocConfig {
   webhookReservedConcurrency?: number;
   /** Concurrency reserved for the token function; unset: none reserved. */
   tokenReservedConcurrency?: number;
+  /**
+   * The account's Lambda concurrency quota in this Region (1000 by default; new accounts may start at
+   * 10-50): reservations must leave at least 100 unreserved, or Lambda refuses the deployment.
+   */
+  accountConcurrency: number;
+  /**
+   * Days the functions' and the API's log groups keep their lines (CloudWatch's allowed values). 365 by
+   * default: AWS Control Tower's proactive control CT.CLOUDWATCH.PR.2 asks for a year. They hold no
+   * personal data (test/integration/no-pii-in-logs.test.ts).
+   */
+  logRetentionDays: number;
+  /** An existing document-hash key (Secrets Manager ARN), e.g. the one a deleted stack left behind. */
+  documentHashKeyArn?: string;
   /** Requests per second (steady, burst) each client or browser route takes before API Gateway answers 429. */
   apiRateLimit: number;
   apiBurstLimit: number;
@@ -78,6 +96,7 @@ export interface MultidocConfig {
 
 export const DEFAULT_CONFIG: MultidocConfig = {
   idenfyBaseUrl: 'https://ivs.idenfy.com',
+  idenfyEnvironment: 'production',
   defaultSuccessUrl: 'https://ui.idenfy.com/result?status=success',
   defaultErrorUrl: 'https://ui.idenfy.com/result?status=fail',
   defaultUnverifiedUrl: 'https://ui.idenfy.com/result?status=unverified',
@@ -99,11 +118,18 @@ export const DEFAULT_CONFIG: MultidocConfig = {
   jwtReviewerScope: 'multidoc/reviewer',
   customerManagedKey: false,
   comparatorMaxConcurrency: 20,
+  accountConcurrency: 1000,
+  logRetentionDays: 365,
   apiRateLimit: 50,
   apiBurstLimit: 100,
   webhookRateLimit: 100,
   webhookBurstLimit: 200,
 };
+
+/** The retention periods CloudWatch Logs accepts, in days. */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
 
 /** Keys without a default: absent unless given. */
 export const OPTIONAL_KEYS = {
@@ -117,6 +143,7 @@ export const OPTIONAL_KEYS = {
   kmsKeyArn: 'string',
   webhookReservedConcurrency: 'number',
   tokenReservedConcurrency: 'number',
+  documentHashKeyArn: 'string',
 } as const;
 
 /** Reads each key of MultidocConfig from context; lists may be given as comma-separated strings. */
@@ -164,6 +191,8 @@ export function validateConfig(c: MultidocConfig): MultidocConfig {
     problems.push(
       'idenfyTimeoutMs must be a whole number 100..9000 (three attempts fit the token function’s 29 s)',
     );
+  if (!['production', 'sandbox'].includes(c.idenfyEnvironment))
+    problems.push('idenfyEnvironment must be production or sandbox');
   if (!['just-in-time', 'upfront'].includes(c.documentSessionMode))
     problems.push('documentSessionMode must be just-in-time or upfront');
   if (typeof c.documentSessionFaceCheck !== 'boolean')
@@ -177,6 +206,12 @@ export function validateConfig(c: MultidocConfig): MultidocConfig {
     );
   if (!Number.isInteger(c.maxReceiveCount) || c.maxReceiveCount < 1)
     problems.push('maxReceiveCount must be ≥ 1');
+  if (!Number.isInteger(c.webhookMaxBytes) || c.webhookMaxBytes < 1024 || c.webhookMaxBytes > 10_485_760)
+    problems.push("webhookMaxBytes must be a whole number 1024..10485760 (API Gateway's payload limit)");
+  if (!/^[\x21-\x7E]{1,256}$/.test(c.eventSource) || c.eventSource.startsWith('aws.'))
+    problems.push(
+      'eventSource must be 1-256 printable characters without spaces, not starting with "aws." (EventBridge reserves it)',
+    );
   for (const k of [
     'idenfyBaseUrl',
     'defaultSuccessUrl',
@@ -226,6 +261,22 @@ export function validateConfig(c: MultidocConfig): MultidocConfig {
     );
   for (const k of ['webhookReservedConcurrency', 'tokenReservedConcurrency'] as const)
     if (!whole(c[k], 1, 10_000)) problems.push(`${k} must be a whole number ≥ 1`);
+  if (!LOG_RETENTION_DAYS.includes(c.logRetentionDays))
+    problems.push(`logRetentionDays must be one of CloudWatch's values: ${LOG_RETENTION_DAYS.join(', ')}`);
+  if (!whole(c.accountConcurrency, 10, 1_000_000))
+    problems.push("accountConcurrency must be a whole number ≥ 10 (the account's Lambda concurrency quota)");
+  const reserved = (c.webhookReservedConcurrency ?? 0) + (c.tokenReservedConcurrency ?? 0);
+  if (reserved > 0 && reserved > c.accountConcurrency - 100)
+    problems.push(
+      `webhookReservedConcurrency + tokenReservedConcurrency (${reserved}) must leave at least 100 of accountConcurrency (${c.accountConcurrency}) unreserved, or Lambda refuses the deployment; ask for a higher quota (Service Quotas: Lambda concurrent executions) and set accountConcurrency to it`,
+    );
+  if (
+    c.documentHashKeyArn !== undefined &&
+    !/^arn:aws[\w-]*:secretsmanager:[\w-]+:\d{12}:secret:[\w/+=.@-]+-[A-Za-z0-9]{6}$/.test(
+      c.documentHashKeyArn,
+    )
+  )
+    problems.push('documentHashKeyArn must be a complete Secrets Manager secret ARN (ending in -XXXXXX)');
   for (const k of ['apiRateLimit', 'apiBurstLimit', 'webhookRateLimit', 'webhookBurstLimit'] as const)
     if (!whole(c[k], 1, 10_000)) problems.push(`${k} must be a whole number 1..10000 (requests per second)`);
   if (c.kmsKeyArn !== undefined && !/^arn:aws[\w-]*:kms:[\w-]+:\d{12}:key\/[\w-]+$/.test(c.kmsKeyArn))

@@ -37,10 +37,12 @@ export class Functions {
     };
     const powertoolsTracer = config.tracer === 'powertools';
     const logKey = keys.data;
+    const logRetentionDays = config.logRetentionDays;
     this.token = new MultidocFunction(stack, 'Token', {
       handler: 'token',
       powertoolsTracer,
       logKey,
+      logRetentionDays,
       reservedConcurrency: config.tokenReservedConcurrency,
       description:
         'Starts, lists, reviews, cancels and erases verifications; creates iDenfy sessions; continue links',
@@ -59,6 +61,7 @@ export class Functions {
         TOKEN_EXPIRY_SECONDS: String(config.tokenExpirySeconds),
         DOCUMENT_SESSION_MODE: config.documentSessionMode,
         DOCUMENT_SESSION_FACE_CHECK: String(config.documentSessionFaceCheck),
+        IDENFY_ENVIRONMENT: config.idenfyEnvironment,
         ...(config.publicBaseUrl ? { PUBLIC_BASE_URL: config.publicBaseUrl } : {}),
         ...(config.additionalSteps ? { ADDITIONAL_STEPS: config.additionalSteps } : {}),
       },
@@ -67,6 +70,7 @@ export class Functions {
       handler: 'webhook',
       powertoolsTracer,
       logKey,
+      logRetentionDays,
       reservedConcurrency: config.webhookReservedConcurrency,
       description: "Verifies and records iDenfy's webhooks, queues the comparison",
       // iDenfy gives up on an answer after 10 s.
@@ -84,6 +88,7 @@ export class Functions {
       handler: 'comparator',
       powertoolsTracer,
       logKey,
+      logRetentionDays,
       description: 'Compares both sessions of a verification, decides and publishes the status',
       timeout: COMPARATOR_TIMEOUT,
       environment: { ...common, ...events, ...policy },
@@ -92,6 +97,7 @@ export class Functions {
       handler: 'sweeper',
       powertoolsTracer,
       logKey,
+      logRetentionDays,
       description:
         'Scheduled: expires abandoned verifications, retries unpublished events and erasures, announces expiring permits',
       timeout: Duration.minutes(5),

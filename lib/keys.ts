@@ -6,7 +6,7 @@
  * A part of the stack that builds into its scope (see store.ts for why).
  */
 import { RemovalPolicy, type Stack } from 'aws-cdk-lib';
-import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { AnyPrincipal, Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
 import type { MultidocConfig } from './config';
 
@@ -29,6 +29,7 @@ export class Keys {
       });
       allowLogs(stack, key);
       allowAlarmsAndEvents(key);
+      grantsOnlyForAwsServices(key);
       this.data = key;
     }
     if (this.data) {
@@ -40,9 +41,29 @@ export class Keys {
         removalPolicy: RemovalPolicy.DESTROY,
       });
       allowAlarmsAndEvents(key);
+      grantsOnlyForAwsServices(key);
       this.alarms = key;
     }
   }
+}
+
+/**
+ * Grants on the key only for AWS services acting for a resource (DynamoDB, SQS and Logs use grants):
+ * nobody can hand the key to a principal of their choosing (AWS Control Tower control CT.KMS.PR.3).
+ */
+function grantsOnlyForAwsServices(key: Key): void {
+  key.addToResourcePolicy(
+    new PolicyStatement({
+      sid: 'GrantsOnlyForAwsServices',
+      effect: Effect.DENY,
+      principals: [new AnyPrincipal()],
+      actions: ['kms:CreateGrant'],
+      resources: ['*'],
+      conditions: {
+        BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' },
+      },
+    }),
+  );
 }
 
 /** CloudWatch Logs encrypts this account's log groups in this Region with the key. */

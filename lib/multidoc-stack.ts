@@ -8,7 +8,8 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { EventBus } from 'aws-cdk-lib/aws-events';
-import type { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
@@ -27,8 +28,8 @@ export interface MultidocStackProps extends StackProps {
   config?: MultidocConfig;
 }
 
-/** Powertools' service name: the `service` dimension of every custom metric. */
-export const SERVICE_NAME = 'idenfy-multidoc';
+/** Powertools' service name: the `service` dimension of every custom metric and log line, one per stack. */
+export const serviceName = (stack: Stack): string => stack.stackName;
 
 export class MultidocStack extends Stack {
   readonly api: HttpApi;
@@ -37,7 +38,7 @@ export class MultidocStack extends Stack {
   readonly deadLetterQueue: Queue;
   readonly bus: EventBus;
   readonly secret: Secret;
-  readonly documentHashKey: Secret;
+  readonly documentHashKey: ISecret;
   readonly functions: Record<'token' | 'webhook' | 'comparator' | 'sweeper', MultidocFunction>;
   readonly observability: Observability;
   readonly alarmTopic: Topic;
@@ -54,6 +55,22 @@ export class MultidocStack extends Stack {
       masterKey: keys.alarms,
       enforceSSL: true,
     });
+    // A topic policy replaces SNS's default one: without this statement CloudWatch may not publish, and
+    // alarms change state without telling anyone. Only this account's alarms may.
+    this.alarmTopic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'CloudWatchAlarmsOfThisAccount',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.alarmTopic.topicArn],
+        conditions: {
+          ArnLike: {
+            'aws:SourceArn': `arn:${this.partition}:cloudwatch:${this.region}:${this.account}:alarm:*`,
+          },
+          StringEquals: { 'aws:SourceAccount': this.account },
+        },
+      }),
+    );
     if (config.alarmEmail) this.alarmTopic.addSubscription(new EmailSubscription(config.alarmEmail));
     this.observability = new Observability(this, 'Observability', {
       functions: {
@@ -66,7 +83,8 @@ export class MultidocStack extends Stack {
       deadLetterQueue: store.deadLetterQueue,
       sweepDeadLetterQueue: store.sweepDeadLetterQueue,
       alarmTopic: this.alarmTopic,
-      serviceName: SERVICE_NAME,
+      // Two stacks in one account (staging, production) never share a metric or an alarm.
+      serviceName: serviceName(this),
     });
     const api = new Api(this, config, functions, keys);
 
@@ -93,6 +111,10 @@ export class MultidocStack extends Stack {
     new CfnOutput(this, 'EventBusName', {
       value: this.bus.eventBusName,
       description: 'Subscribe to status events here',
+    });
+    new CfnOutput(this, 'EventSource', {
+      value: config.eventSource,
+      description: 'The source of every event this stack publishes (match it in your rules)',
     });
     new CfnOutput(this, 'AlarmTopicArn', {
       value: this.alarmTopic.topicArn,

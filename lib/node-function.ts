@@ -1,11 +1,11 @@
 /** The one Lambda function construct: Node.js 22 on arm64, bundled by the local esbuild (no Docker). */
 
 import * as path from 'node:path';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, type CfnFunction, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE } from '../functions/shared/metric-names';
 
@@ -26,6 +26,8 @@ export interface MultidocFunctionProps {
   logKey?: IKey;
   /** Concurrency kept for this function alone; none reserved when unset. */
   reservedConcurrency?: number;
+  /** Days its log group keeps lines. */
+  logRetentionDays: number;
 }
 
 export class MultidocFunction extends Construct {
@@ -34,7 +36,7 @@ export class MultidocFunction extends Construct {
   constructor(scope: Construct, id: string, props: MultidocFunctionProps) {
     super(scope, id);
     const logGroup = new LogGroup(this, 'Logs', {
-      retention: RetentionDays.ONE_MONTH,
+      retention: props.logRetentionDays as RetentionDays,
       removalPolicy: RemovalPolicy.DESTROY,
       encryptionKey: props.logKey,
     });
@@ -51,7 +53,8 @@ export class MultidocFunction extends Construct {
       logGroup,
       loggingFormat: LoggingFormat.JSON,
       environment: {
-        POWERTOOLS_SERVICE_NAME: 'idenfy-multidoc',
+        // The stack's name: two stacks in one account keep their metrics (and alarms) apart.
+        POWERTOOLS_SERVICE_NAME: Stack.of(this).stackName,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         ...(props.powertoolsTracer ? { MULTIDOC_TRACER: 'powertools' } : {}),
         NODE_OPTIONS: '--enable-source-maps',

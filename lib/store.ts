@@ -6,10 +6,10 @@
  * of a deployed stack's table, queues, bus and secrets never move (a moved ID would make
  * CloudFormation replace them).
  */
-import { Duration, type Stack, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, type Stack, Validations } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
-import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { DeduplicationScope, FifoThroughputLimit, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { MultidocConfig } from './config';
 import type { Keys } from './keys';
@@ -38,7 +38,7 @@ export class Store {
   readonly sweepDeadLetterQueue: Queue;
   readonly bus: EventBus;
   readonly secret: Secret;
-  readonly documentHashKey: Secret;
+  readonly documentHashKey: ISecret;
 
   constructor(stack: Stack, config: MultidocConfig, keys: Keys) {
     const queueEncryption = keys.data
@@ -126,16 +126,33 @@ export class Store {
       encryptionKey: keys.data,
     });
     // Our own key for document-number hashes: apart from iDenfy's keys, generated, never leaves AWS.
-    this.documentHashKey = new Secret(stack, 'DocumentHashKey', {
+    // Kept when the stack is deleted, like the table: the table's document bindings are hashes under
+    // it, and are never matched again without it. A redeploy takes it back with documentHashKeyArn.
+    if (config.documentHashKeyArn) {
+      this.documentHashKey = Secret.fromSecretCompleteArn(
+        stack,
+        'DocumentHashKey',
+        config.documentHashKeyArn,
+      );
+    } else {
+      const generated = new Secret(stack, 'DocumentHashKey', {
+        description:
+          'Key for the keyed hashes of document numbers (one document never counts twice). Generated; rotating it forgets every binding. Kept when the stack is deleted (docs/deploy.md: Teardown).',
+        generateSecretString: { excludePunctuation: true, passwordLength: 64 },
+        encryptionKey: keys.data,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      Validations.of(generated).acknowledge({
+        id: 'AwsSolutions-SMG4',
+        reason:
+          'Rotating this key makes every stored document hash unrecognisable (a reused document would pass unseen); rotate only with a re-binding plan (docs/decisions.md: Document integrity).',
+      });
+      this.documentHashKey = generated;
+    }
+    new CfnOutput(stack, 'DocumentHashKeyArn', {
+      value: this.documentHashKey.secretArn,
       description:
-        'Key for the keyed hashes of document numbers (one document never counts twice). Generated; rotating it forgets every binding.',
-      generateSecretString: { excludePunctuation: true, passwordLength: 64 },
-      encryptionKey: keys.data,
-    });
-    Validations.of(this.documentHashKey).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason:
-        'Rotating this key makes every stored document hash unrecognisable (a reused document would pass unseen); rotate only with a re-binding plan (docs/decisions.md: Document integrity).',
+        'The document-hash key (kept when the stack is deleted): give it back as -c documentHashKeyArn=… to a redeployed stack that keeps the table',
     });
     Validations.of(this.secret).acknowledge({
       id: 'AwsSolutions-SMG4',

@@ -2,6 +2,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { pythonForMoto } from './python-env.cjs';
 
 export interface Emulator {
   endpoint: string;
@@ -63,7 +64,7 @@ export async function waitForHttp(
 /** moto's server with an exit-on-stdin-close watchdog and item-level transaction rollback (see the file). */
 const MOTO_SERVER = join(__dirname, 'moto_server.py');
 
-export async function startMoto(port: number, python = process.env.PYTHON || 'python3'): Promise<Emulator> {
+export async function startMoto(port: number, python = pythonForMoto()): Promise<Emulator> {
   const child = spawn(python, [MOTO_SERVER, '-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['pipe', 'ignore', 'pipe'],
     // Its own process group: a terminal's Ctrl-C reaches us, and we stop moto after the pollers.
@@ -79,7 +80,7 @@ export async function startMoto(port: number, python = process.env.PYTHON || 'py
   } catch (err) {
     child.kill('SIGKILL');
     throw new Error(
-      `moto did not start (is it installed? python3 -m pip install 'moto[server]'): ${String(err)}\n${stderr}`,
+      `moto did not start with ${python} (npm ci installs it into .venv/ when the machine has none; or python3 -m pip install 'moto[server]==5.2.1'): ${String(err)}\n${stderr}`,
     );
   }
   return {

@@ -2,7 +2,7 @@
  * `npm start`: the whole system on this machine. moto on 127.0.0.1:4566 (or AWS_ENDPOINT_URL),
  * the iDenfy simulator on :3001, the API on :3000, events appended to .local/events.jsonl.
  */
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { type Emulator, emulatorEnv, portFree, startMoto } from './emulator';
 import { DEFAULT_LOCAL_KEYS, type LocalSystem, startLocalSystem } from './system';
@@ -12,6 +12,8 @@ const apiPort = Number(process.env.API_PORT ?? 3000);
 const simulatorPort = Number(process.env.SIMULATOR_PORT ?? 3001);
 const motoPort = Number(process.env.MOTO_PORT ?? 4566);
 const eventsFile = process.env.EVENTS_FILE ?? join(root, '.local', 'events.jsonl');
+/** The local system's outputs, named as the deployed stack's (the smoke test reads them). */
+const outputsFile = process.env.LOCAL_OUTPUTS ?? join(root, '.local', 'outputs.json');
 
 /**
  * Every port is checked before anything starts: a port in use fails at once, naming the service, the
@@ -108,6 +110,21 @@ async function main(): Promise<void> {
       if (!stopping) console.error(`[${where}]`, err instanceof Error ? err.message : err);
     },
   });
+  mkdirSync(dirname(outputsFile), { recursive: true });
+  writeFileSync(
+    outputsFile,
+    JSON.stringify(
+      {
+        ApiUrl: system.apiUrl,
+        EventBusName: process.env.EVENT_BUS_NAME,
+        EventSource: process.env.EVENT_SOURCE,
+        AwsEndpointUrl: endpoint,
+        AwsRegion: process.env.AWS_REGION,
+      },
+      null,
+      2,
+    ),
+  );
   console.log(`iDenfy simulator: ${system.simulator?.url}`);
   console.log(
     `API:              ${system.apiUrl}   (GET /health; open it in a browser to try a verification)`,

@@ -90,7 +90,8 @@ export async function startLocalSystem(opts: LocalSystemOptions): Promise<LocalS
   }
   const keys = opts.keys ?? DEFAULT_LOCAL_KEYS;
   const onError = opts.onError ?? (() => {});
-  const template = synthTemplate(opts.context);
+  // Local mode is iDenfy's sandbox: a start may ask for dummy outcomes (the smoke test).
+  const template = synthTemplate({ idenfyEnvironment: 'sandbox', ...opts.context });
   const aws = awsClients();
 
   let simulator: IdenfySimulator | undefined;

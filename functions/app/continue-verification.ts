@@ -100,6 +100,7 @@ async function mintDocumentSession(
       locale: v.locale,
       expiryTime: deps.tokenExpirySeconds,
       ...v.finalUrls,
+      ...(v.sandbox?.document ? { dummyStatus: v.sandbox.document } : {}),
     });
   } catch (err) {
     // Nothing stored: the next follow of the link may try again at once.

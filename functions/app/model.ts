@@ -58,6 +58,8 @@ export interface Verification {
   documentTypes: string[];
   /** Types the identity session may read (absent on verifications started before the second round). */
   identityDocumentTypes?: string[];
+  /** iDenfy sandbox outcomes asked for at start (a stack configured for the sandbox only: the smoke test). */
+  sandbox?: { identity: string; document?: string };
   /** The second session is an IDENTIFICATION session whose face verdict the decision requires (config at start). */
   documentFaceCheck?: boolean;
   /** Each session's `overall` the decision was made on (scanRef → overall; null: no result then). */
@@ -399,6 +401,8 @@ export interface TokenRequest {
   expiryTime?: number;
   /** iDenfy's additional-step configuration (docs/idenfy-api.md §6); the account default when absent. */
   additionalSteps?: Record<string, unknown>;
+  /** iDenfy's sandbox outcome: the session ends at once with it, without a person (DEV keys only). */
+  dummyStatus?: string;
 }
 
 export interface IdenfyApi {

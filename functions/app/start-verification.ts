@@ -24,6 +24,8 @@ export interface StartDeps {
   documentSessionMode: 'just-in-time' | 'upfront';
   /** iDenfy's additional-step configuration for ADDITIONAL_STEP sessions (account default when absent). */
   additionalSteps?: Record<string, unknown>;
+  /** The keys are iDenfy's sandbox (DEV) keys: a start may ask for dummy outcomes. */
+  sandboxAllowed?: boolean;
 }
 
 /** How long a continue link stays usable after the identity token's expiry (the session may run an hour). */
@@ -50,6 +52,12 @@ export async function startVerification(
   baseUrl: string,
   deps: StartDeps,
 ): Promise<{ created: boolean; verification: Verification; redirectUrl: string | null }> {
+  if (req.sandbox && !deps.sandboxAllowed) {
+    throw new Failure(
+      'NOT_ALLOWED',
+      "sandbox: this stack is not configured for iDenfy's sandbox (idenfyEnvironment=sandbox); a production stack never asks for dummy outcomes",
+    );
+  }
   const waitUntil = deps.now().getTime() + CLAIM_WAIT_MS;
   for (;;) {
     const now = deps.now();
@@ -146,6 +154,7 @@ async function mint(
     lastName: req.lastName,
     dateOfBirth: req.dateOfBirth,
     ...(twoSessions || !deps.additionalSteps ? {} : { additionalSteps: deps.additionalSteps }),
+    ...(req.sandbox ? { dummyStatus: req.sandbox.identity } : {}),
   });
   const identity: SessionRef = { ...identityToken, createdAt: now.toISOString() };
   let document: SessionRef | undefined;
@@ -158,6 +167,7 @@ async function mint(
       firstName: req.firstName,
       lastName: req.lastName,
       dateOfBirth: req.dateOfBirth,
+      ...(req.sandbox?.document ? { dummyStatus: req.sandbox.document } : {}),
     });
     document = { ...documentToken, createdAt: now.toISOString(), expiresAt: expiresAt.toISOString() };
   }
@@ -172,6 +182,7 @@ async function mint(
     documentTypes,
     identityDocumentTypes: deps.defaults.identityDocumentTypes,
     ...(deps.defaults.documentFaceCheck ? { documentFaceCheck: true } : {}),
+    ...(req.sandbox ? { sandbox: req.sandbox } : {}),
     finalUrls,
     locale: req.locale,
     identity,

@@ -107,6 +107,7 @@ const routes: Record<string, (event: HttpEvent) => Promise<HttpResult>> = {
         },
         documentSessionMode: config.documentSessionMode,
         additionalSteps: config.additionalSteps,
+        sandboxAllowed: config.idenfyEnvironment === 'sandbox',
       },
     );
     logger.info(created ? 'verification started' : 'pending verification returned', {

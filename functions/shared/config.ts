@@ -122,6 +122,8 @@ export function tokenConfig(source: Source = process.env) {
     /** The second session is an IDENTIFICATION session (selfie matched to the second document's portrait). */
     documentSessionFaceCheck: r.boolean('DOCUMENT_SESSION_FACE_CHECK'),
     additionalSteps: r.parsed('ADDITIONAL_STEPS', additionalSteps),
+    /** `sandbox`: iDenfy's DEV keys, so a start may ask for a dummy outcome (the smoke test). */
+    idenfyEnvironment: r.oneOf('IDENFY_ENVIRONMENT', ['production', 'sandbox'] as const),
   });
 }
 

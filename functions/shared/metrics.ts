@@ -47,7 +47,11 @@ export function recordDecision(d: {
   }
 }
 
-/** iDenfy contradicted a decision already made: counted (an alarm watches it), by session role. */
+/**
+ * iDenfy contradicted a decision already made: counted in total (the alarm's metric: CloudWatch treats
+ * each dimension set as a metric of its own) and by session role (the dashboard).
+ */
 export function recordProviderResultChanged(change: { role: string }): void {
+  count(METRIC.providerResultChanged);
   count(METRIC.providerResultChanged, { session: change.role });
 }

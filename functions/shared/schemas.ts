@@ -46,6 +46,9 @@ export const DOCUMENT_TYPES = [
   'INTERNATIONAL_PASSPORT',
 ] as const;
 
+/** iDenfy's `dummyStatus` values (docs/idenfy-api.md, sandbox). */
+export const DUMMY_STATUSES = ['APPROVED', 'DENIED', 'SUSPECTED', 'EXPIRED'] as const;
+
 /** iDenfy refuses digits and these symbols in names (docs/idenfy-api.md §2.1). */
 const NAME_FORBIDDEN = /[0-9~!@#$%^*()_+={}[\]|:;",<>/?\\]/;
 
@@ -126,6 +129,16 @@ export const startVerificationSchema = z.strictObject({
     normalised().check(
       z.regex(/^[a-z]{2}(?:[-_][A-Za-z]{2})?$/, 'must be a language code such as "en" or "en-GB"'),
     ),
+  ),
+  /**
+   * iDenfy's sandbox outcome for each session (its `dummyStatus`: the session ends at once, without a
+   * person, and its webhook is sent): the smoke test's. Only on a stack configured for the sandbox.
+   */
+  sandbox: z.optional(
+    z.strictObject({
+      identity: z.enum(DUMMY_STATUSES, { error: `must be one of ${DUMMY_STATUSES.join(', ')}` }),
+      document: z.optional(z.enum(DUMMY_STATUSES, { error: `must be one of ${DUMMY_STATUSES.join(', ')}` })),
+    }),
   ),
 });
 export type StartVerificationRequest = z.infer<typeof startVerificationSchema>;

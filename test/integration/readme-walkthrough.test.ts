@@ -25,7 +25,7 @@ afterAll(() => {
   if (child && child.exitCode === null) child.kill('SIGINT');
 });
 
-it('the README’s curl walkthrough reaches VERIFIED with its own event, twice in a row', async () => {
+it('the README’s curl walkthrough reaches VERIFIED with its own event, twice in a row; the smoke test passes', async () => {
   const started = await spawnNpmStart();
   child = started.child;
   const { eventsFile } = started;
@@ -53,4 +53,40 @@ it('the README’s curl walkthrough reaches VERIFIED with its own event, twice i
     ids.add(JSON.parse(events[round - 1] ?? '{}').detail.verificationId);
   }
   expect(ids.size).toBe(2);
+
+  // The smoke test of a deployment, against this npm start: its steps, and the one line that says it passed.
+  const smoke = await promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', 'scripts/smoke.ts', '--local', '--outputs', started.outputsFile],
+    { cwd: ROOT, timeout: 120_000 },
+  );
+  const lines = smoke.stdout.trim().split('\n');
+  for (const step of [
+    'health',
+    'listen on the bus',
+    'start',
+    'identity result',
+    'resume link',
+    'document session',
+    'decision',
+    'event',
+  ])
+    expect(lines.some((l) => l.startsWith(`  ✓ ${step} `))).toBe(true);
+  expect(lines.at(-1)).toMatch(/^smoke: VERIFIED in \d+\.\d s$/);
+  // Named when it fails: a system that is not there.
+  const missing = await promisify(execFile)(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'scripts/smoke.ts',
+      '--local',
+      '--outputs',
+      join(ROOT, '.local', 'no-such-outputs.json'),
+    ],
+    { cwd: ROOT },
+  ).catch((err: { code: number; stdout: string }) => err);
+  expect('code' in missing ? missing.code : 0).toBe(1);
+  expect(missing.stdout).toContain('smoke: FAILED at setup');
+  expect(missing.stdout).toContain('npm start');
 }, 240_000);

@@ -13,6 +13,8 @@ export interface StartedProcess {
   ports: { api: number; simulator: number; moto: number };
   apiUrl: string;
   eventsFile: string;
+  /** Its outputs, named as the deployed stack's (what `npm run smoke -- --local` reads). */
+  outputsFile: string;
   /** Everything it printed so far (stdout and stderr). */
   output: () => string;
 }
@@ -25,7 +27,9 @@ export async function spawnNpmStart(env: Record<string, string> = {}): Promise<S
     simulator: await freePort(),
     moto: await freePort(),
   };
-  const eventsFile = join(mkdtempSync(join(tmpdir(), 'multidoc-start-')), 'events.jsonl');
+  const dir = mkdtempSync(join(tmpdir(), 'multidoc-start-'));
+  const eventsFile = join(dir, 'events.jsonl');
+  const outputsFile = join(dir, 'outputs.json');
   // Its own emulator, never the test run's.
   const { AWS_ENDPOINT_URL: _own, ...inherited } = process.env;
   const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
@@ -36,6 +40,7 @@ export async function spawnNpmStart(env: Record<string, string> = {}): Promise<S
       SIMULATOR_PORT: String(ports.simulator),
       MOTO_PORT: String(ports.moto),
       EVENTS_FILE: eventsFile,
+      LOCAL_OUTPUTS: outputsFile,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -46,5 +51,12 @@ export async function spawnNpmStart(env: Record<string, string> = {}): Promise<S
   };
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
-  return { child, ports, apiUrl: `http://127.0.0.1:${ports.api}`, eventsFile, output: () => output };
+  return {
+    child,
+    ports,
+    apiUrl: `http://127.0.0.1:${ports.api}`,
+    eventsFile,
+    outputsFile,
+    output: () => output,
+  };
 }

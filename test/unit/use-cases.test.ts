@@ -460,6 +460,40 @@ describe('trust: a denial closes doors, documents stay bound, claims stay whose 
     expect(w.idenfy.tokens).toHaveLength(1);
   });
 
+  it('a sandbox outcome is asked for only on a stack configured for the sandbox (403 otherwise)', async () => {
+    const w = world();
+    const deps = (sandboxAllowed: boolean) => ({
+      repo: w.repo,
+      idenfy: w.idenfy,
+      now: w.clock.now,
+      newId: () => `id-${Math.random()}`,
+      continueLinkKey: KEY,
+      retentionDays: 90,
+      defaults: {
+        successUrl: 'https://app.test/ok',
+        errorUrl: 'https://app.test/error',
+        unverifiedUrl: 'https://app.test/unverified',
+        documentTypes: ['RESIDENCE_PERMIT'],
+        identityDocumentTypes: ['PASSPORT', 'ID_CARD'],
+      },
+      tokenExpirySeconds: 3600,
+      documentSessionMode: 'just-in-time' as const,
+      sandboxAllowed,
+    });
+    const body = { clientId: 'c1', sandbox: { identity: 'APPROVED' as const, document: 'DENIED' as const } };
+    await expect(startVerification(body, 'https://api.test', deps(false))).rejects.toMatchObject({
+      kind: 'NOT_ALLOWED',
+      message: expect.stringMatching(/^sandbox: /),
+    });
+    expect(w.idenfy.tokens).toHaveLength(0);
+    const { verification } = await startVerification(body, 'https://api.test', deps(true));
+    expect(w.idenfy.tokens[0]).toMatchObject({ tokenType: 'IDENTIFICATION', dummyStatus: 'APPROVED' });
+    // The document session, created just in time, carries the document's outcome.
+    await w.webhook(verification.identity.scanRef, verification.verificationId);
+    await w.follow(await linkOf(w, verification.verificationId));
+    expect(w.idenfy.tokens[1]).toMatchObject({ tokenType: 'DOCUMENT', dummyStatus: 'DENIED' });
+  });
+
   it('a denied document is bound: another client showing it goes to a person; the denial names the reuse', async () => {
     const w = world();
     const card = { docNumber: 'SHARED-1', docIssuingCountry: 'LT' };
