@@ -673,6 +673,16 @@ export interface operations {
             403: components["responses"]["Error"];
             413: components["responses"]["Error"];
             429: components["responses"]["Throttled"];
+            /** @description The session it is about is still being stored (iDenfy answered faster than we stored its answer); iDenfy retries */
+            503: {
+                headers: {
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     health: {

@@ -127,6 +127,12 @@ export class Observability extends Construct {
       'iDenfy sent a final result that contradicts a decision already made (e.g. DENIED after VERIFIED; usually its manual review). The status did not move: find the verification by the Verification Provider Result Changed event (or providerResultChanged in GET /verifications/{id}), look at the session in the iDenfy dashboard and decide whether to act on the earlier decision.',
     );
     alarm(
+      'EventsDeferredAlarm',
+      custom(METRIC.eventsDeferred),
+      5,
+      'Five or more events could not be published to the bus in 5 minutes (EventBridge refused them or did not answer). Decisions are written; the sweeper publishes each unpublished event within about ten minutes, with its original eventId. Check EventBridge health and the PutEvents errors in the comparator log group ("event not published yet").',
+    );
+    alarm(
       'IdenfyUnavailableAlarm',
       custom(METRIC.idenfyUnavailable),
       5,

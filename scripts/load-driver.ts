@@ -35,13 +35,19 @@ export interface LoadReport {
   /** Deliveries of an eventId already delivered (at-least-once transport; subscribers dedupe). */
   redeliveredCopies: number;
   stages: Record<Stage, { p50: number; p99: number }>;
+  /** Answers the client (start) and the browser (continue) got, by HTTP status, retries included. */
+  answers: { start: Record<number, number>; continue: Record<number, number> };
+  /** 409 answers without Retry-After (a client cannot know when to come back). */
+  conflictsWithoutRetryAfter: number;
+  /** iDenfy tokens per verification: how many had exactly one per session, and how many more. */
+  tokens: { oneEach: number; more: number; missing: number };
 }
 
 async function call(
   method: string,
   url: string,
   body?: unknown,
-): Promise<{ status: number; json: Record<string, unknown>; location: string | null }> {
+): Promise<{ status: number; json: Record<string, unknown>; location: string | null; headers: Headers }> {
   const res = await fetch(url, {
     method,
     redirect: 'manual',
@@ -49,16 +55,31 @@ async function call(
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : {}, location: res.headers.get('location') };
+  let json: Record<string, unknown> = {};
+  try {
+    json = text ? JSON.parse(text) : {};
+  } catch {
+    // an HTML page (the continue link's "try again")
+  }
+  return { status: res.status, json, location: res.headers.get('location'), headers: res.headers };
 }
 
-/** A client's call: 5xx answers are retried twice with a short backoff, as any client of this API should. */
-async function clientCall(method: string, url: string, body: unknown, onRetry: () => void) {
+/**
+ * A browser's follow of the continue link: a 5xx or a 409 page is tried again (as its "Try again" button
+ * does), after Retry-After where given; each answer is told to `onAnswer`.
+ */
+async function browserCall(
+  url: string,
+  onAnswer: (res: { status: number; headers: Headers }) => void,
+  onRetry: () => void,
+) {
   for (let attempt = 1; ; attempt++) {
-    const res = await call(method, url, body);
-    if (res.status < 500 || attempt === 3) return res;
+    const res = await call('GET', url);
+    onAnswer(res);
+    if ((res.status < 500 && res.status !== 409) || attempt === 5) return res;
     onRetry();
-    await new Promise((r) => setTimeout(r, 200 * attempt));
+    const after = Number(res.headers.get('retry-after') ?? '0');
+    await new Promise((r) => setTimeout(r, after > 0 ? after * 1000 : 200 * attempt));
   }
 }
 
@@ -88,8 +109,21 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
     retriedAfter5xx += 1;
   };
   const runId = Date.now().toString(36);
-  // The client routes through the typed client (it retries 429/503 as any client should).
-  const api = new MultidocClient({ baseUrl: o.apiUrl });
+  const answers: LoadReport['answers'] = { start: {}, continue: {} };
+  let conflictsWithoutRetryAfter = 0;
+  const seen = (route: 'start' | 'continue', res: { status: number; headers: Headers }) => {
+    answers[route][res.status] = (answers[route][res.status] ?? 0) + 1;
+    if (res.status === 409 && !res.headers.get('retry-after')) conflictsWithoutRetryAfter += 1;
+  };
+  // The client routes through the typed client (it retries 429/503 as any client should); every answer is counted.
+  const api = new MultidocClient({
+    baseUrl: o.apiUrl,
+    fetch: async (input, init) => {
+      const res = await fetch(input, init);
+      if (init?.method === 'POST' && String(input).endsWith('/verifications')) seen('start', res);
+      return res;
+    },
+  });
   const sim = (path: string, body?: unknown) => call('POST', `${o.simulatorUrl}${path}`, body ?? {});
 
   /** Distinct eventIds per verification (subscribers dedupe on eventId: docs/architecture.md §4), and extra copies. */
@@ -127,7 +161,11 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
     // Reordered: the identity result is held back and delivered after the document's.
     const identityDone = await sim(`/simulator/sessions/${identity}/complete`, { deliver: !p.reorder });
     lap('identity');
-    const cont = await clientCall('GET', String(identityDone.json.redirectTo), undefined, retried);
+    const cont = await browserCall(
+      String(identityDone.json.redirectTo),
+      (res) => seen('continue', res),
+      retried,
+    );
     if (cont.status !== 302) throw new Error(`continue ${clientId}: ${cont.status}`);
     lap('continue');
     const all = await listSessions();
@@ -178,6 +216,20 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
   const stages = Object.fromEntries(
     Object.entries(timings).map(([k, xs]) => [k, { p50: percentile(xs, 50), p99: percentile(xs, 99) }]),
   ) as LoadReport['stages'];
+  // One token per session: the identity session and the document session of each verification.
+  const sessions = (await call('GET', `${o.simulatorUrl}/simulator/sessions`)).json as unknown as {
+    externalRef: string;
+    successUrl: string;
+  }[];
+  const tokens = { oneEach: 0, more: 0, missing: 0 };
+  for (const id of ids) {
+    const mine = sessions.filter((s) => s.externalRef === id);
+    const identity = mine.filter((s) => s.successUrl.includes('/continue')).length;
+    const document = mine.length - identity;
+    if (identity === 1 && document === 1) tokens.oneEach += 1;
+    else if (identity > 1 || document > 1) tokens.more += 1;
+    else tokens.missing += 1;
+  }
   return {
     verifications: ids.length,
     retriedAfter5xx,
@@ -189,6 +241,9 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
     eventCounts,
     redeliveredCopies: copies,
     stages,
+    answers,
+    conflictsWithoutRetryAfter,
+    tokens,
   };
 }
 
@@ -196,6 +251,7 @@ export function formatReport(r: LoadReport): string {
   const lines = [
     `verifications: ${r.verifications} in ${r.seconds.toFixed(1)} s (${r.perSecond.toFixed(1)}/s); duplicated webhooks: ${r.duplicated}, reordered: ${r.reordered}`,
     `final: ${r.verifications - r.notFinal.length}/${r.verifications}; distinct events (eventIds) per verification: none ${r.eventCounts.none}, one ${r.eventCounts.one}, more ${r.eventCounts.more}; redelivered copies of an eventId: ${r.redeliveredCopies}; client retries after a 5xx: ${r.retriedAfter5xx}`,
+    `answers: start ${JSON.stringify(r.answers.start)}, continue ${JSON.stringify(r.answers.continue)}; 409 without Retry-After: ${r.conflictsWithoutRetryAfter}; iDenfy tokens: one per session ${r.tokens.oneEach}, more ${r.tokens.more}, missing ${r.tokens.missing}`,
     'stage        p50 ms   p99 ms',
   ];
   for (const [stage, t] of Object.entries(r.stages)) {

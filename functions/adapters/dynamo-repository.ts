@@ -31,6 +31,7 @@ export class DynamoVerificationRepository implements VerificationRepository {
     verifications.pendingForClient(this.t, ...a);
   claimStart: VerificationRepository['claimStart'] = (...a) => verifications.claimStart(this.t, ...a);
   releaseStart: VerificationRepository['releaseStart'] = (...a) => verifications.releaseStart(this.t, ...a);
+  stashStart: VerificationRepository['stashStart'] = (...a) => verifications.stashStart(this.t, ...a);
   create: VerificationRepository['create'] = (...a) => verifications.create(this.t, ...a);
   saveDecision: VerificationRepository['saveDecision'] = (...a) => verifications.saveDecision(this.t, ...a);
   saveProviderResultChange: VerificationRepository['saveProviderResultChange'] = (...a) =>
@@ -41,6 +42,8 @@ export class DynamoVerificationRepository implements VerificationRepository {
     sessions.claimDocumentSession(this.t, ...a);
   markIdentityReturned: VerificationRepository['markIdentityReturned'] = (...a) =>
     sessions.markIdentityReturned(this.t, ...a);
+  stashDocumentSession: VerificationRepository['stashDocumentSession'] = (...a) =>
+    sessions.stashDocumentSession(this.t, ...a);
   releaseDocumentSession: VerificationRepository['releaseDocumentSession'] = (...a) =>
     sessions.releaseDocumentSession(this.t, ...a);
   attachDocumentSession: VerificationRepository['attachDocumentSession'] = (...a) =>

@@ -1,6 +1,6 @@
 /** Publishes status events to the EventBridge bus; a partially failed PutEvents is a failure. */
 import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import type { EventPublisher, OutboxEvent } from '../app/model';
+import { type EventPublisher, type OutboxEvent, PublishRefused } from '../app/model';
 
 export class EventBridgePublisher implements EventPublisher {
   constructor(
@@ -24,9 +24,7 @@ export class EventBridgePublisher implements EventPublisher {
     );
     if ((out.FailedEntryCount ?? 0) > 0) {
       const entry = out.Entries?.[0];
-      throw new Error(
-        `PutEvents rejected ${event.eventId}: ${entry?.ErrorCode ?? 'unknown'} ${entry?.ErrorMessage ?? ''}`,
-      );
+      throw new PublishRefused(`${entry?.ErrorCode ?? 'unknown'} ${entry?.ErrorMessage ?? ''}`.trim());
     }
   }
 }

@@ -10,7 +10,15 @@ import { VersionConflict } from './model';
 
 export type CancelDeps = Pick<
   FinaliseDeps,
-  'repo' | 'publisher' | 'now' | 'runId' | 'noticeDays' | 'policy' | 'onDecision' | 'retentionDays'
+  | 'repo'
+  | 'publisher'
+  | 'now'
+  | 'runId'
+  | 'noticeDays'
+  | 'policy'
+  | 'onDecision'
+  | 'retentionDays'
+  | 'onPublishDeferred'
 >;
 
 /** A webhook or a comparator run may change the verification between our read and our write. */

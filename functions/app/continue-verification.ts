@@ -2,9 +2,10 @@
 import { sessionDeadline } from '../domain/lifecycle';
 import type { SessionResult } from '../domain/types';
 import { checkContinueToken } from '../shared/continue-token';
-import { busy, Failure, invalidInput, notFound } from './errors';
-import type { IdenfyApi, Verification, VerificationRepository } from './model';
-import { CLAIM_WAIT_MS, documentTokenType, START_CLAIM_MS } from './start-verification';
+import { busy, Failure, invalidInput, notFound, unavailable } from './errors';
+import type { IdenfyApi, SessionRef, Verification, VerificationRepository } from './model';
+import { VersionConflict } from './model';
+import { CLAIM_WAIT_MS, claimPause, documentTokenType, START_CLAIM_MS } from './start-verification';
 
 export interface ContinueDeps {
   repo: VerificationRepository;
@@ -15,9 +16,6 @@ export interface ContinueDeps {
   tokenExpirySeconds: number;
   newId: () => string;
 }
-
-const POLL_MS = 100;
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const OUTCOMES = ['success', 'error', 'unverified'] as const;
 export type Outcome = (typeof OUTCOMES)[number];
@@ -42,7 +40,7 @@ export async function continueVerification(
   if (!first) throw notFound('verification');
   // One document session however many times the link is followed at once: claim, then call iDenfy.
   const waitUntil = now.getTime() + CLAIM_WAIT_MS;
-  for (let { verification: current, results } = first; ; ) {
+  for (let { verification: current, results, documentClaim } = first, attempt = 1; ; attempt++) {
     const urls = current.finalUrls;
     if (current.status === 'REJECTED') return urls.errorUrl;
     if (current.status === 'EXPIRED') return urls.unverifiedUrl;
@@ -56,18 +54,25 @@ export async function continueVerification(
     // A denial closes the door, even iDenfy's automatic one awaiting its manual review.
     if (identityDenied(current, results)) return urls.errorUrl;
     if (current.document) return current.document.redirectUrl;
-    const at = deps.now();
-    const claim = { id: deps.newId(), until: at.getTime() + START_CLAIM_MS };
-    if (await deps.repo.claimDocumentSession(verificationId, current.identity.scanRef, claim, at)) {
-      return await mintDocumentSession(current, claim.id, baseUrl, deps);
+    // An earlier follow minted the session and could not attach it: attach it now, never mint another.
+    if (documentClaim?.minted) {
+      const attached = await attach(current, documentClaim.minted, documentClaim.id, deps);
+      if (attached) return attached;
+    } else {
+      const at = deps.now();
+      const claim = { id: deps.newId(), until: at.getTime() + START_CLAIM_MS };
+      if (await deps.repo.claimDocumentSession(verificationId, current.identity.scanRef, claim, at)) {
+        const attached = await mintDocumentSession(current, claim.id, baseUrl, deps);
+        if (attached) return attached;
+      } else if (at.getTime() >= waitUntil) {
+        throw busy('The document session is being created; retry');
+      } else {
+        await claimPause(attempt);
+      }
     }
-    if (at.getTime() >= waitUntil) {
-      throw busy('The document session is being created; retry');
-    }
-    await pause(POLL_MS);
     const again = await deps.repo.snapshot(verificationId);
     if (!again) throw notFound('verification');
-    ({ verification: current, results } = again);
+    ({ verification: current, results, documentClaim } = again);
   }
 }
 
@@ -83,7 +88,7 @@ async function mintDocumentSession(
   claimId: string,
   baseUrl: string,
   deps: ContinueDeps,
-): Promise<string> {
+): Promise<string | undefined> {
   const now = deps.now();
   let token2: Awaited<ReturnType<IdenfyApi['createToken']>>;
   try {
@@ -108,12 +113,41 @@ async function mintDocumentSession(
     throw err;
   }
   const expiresAt = new Date(now.getTime() + deps.tokenExpirySeconds * 1000).toISOString();
-  const session = await deps.repo.attachDocumentSession(
-    v.verificationId,
-    { ...token2, createdAt: now.toISOString(), expiresAt },
-    claimId,
-    deps.retentionDays,
-    sessionDeadline(v.expiresAt, expiresAt).toISOString(),
-  );
-  return session.redirectUrl;
+  return attach(v, { ...token2, createdAt: now.toISOString(), expiresAt }, claimId, deps);
+}
+
+/**
+ * Attaches a minted document session under the claim it was minted for: where to send the browser, or
+ * undefined when the verification changed meanwhile (decided, erased: the caller reads it again). When
+ * the store fails (after its own retries), the session is kept under the claim for the next follow.
+ */
+async function attach(
+  v: Verification,
+  session: SessionRef,
+  claimId: string,
+  deps: ContinueDeps,
+): Promise<string | undefined> {
+  try {
+    const stored = await deps.repo.attachDocumentSession(
+      v.verificationId,
+      session,
+      claimId,
+      deps.retentionDays,
+      sessionDeadline(v.expiresAt, session.expiresAt).toISOString(),
+    );
+    return stored.redirectUrl;
+  } catch (err) {
+    if (err instanceof VersionConflict) {
+      await deps.repo.releaseDocumentSession(v.verificationId, claimId).catch(() => {});
+      return undefined;
+    }
+    const kept = await deps.repo.stashDocumentSession(v.verificationId, claimId, session).catch(() => false);
+    if (!kept) {
+      await deps.repo.releaseDocumentSession(v.verificationId, claimId).catch(() => {});
+      throw err;
+    }
+    throw unavailable(
+      'The document session could not be stored yet; try again: the session iDenfy created is kept',
+    );
+  }
 }

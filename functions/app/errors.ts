@@ -1,6 +1,6 @@
 /**
  * The failures a use case (or an edge check) can report, in the product's words. Nothing here knows
- * HTTP: the HTTP layer answers each kind with one status and code, in one table (`shared/http.ts`).
+ * HTTP: the HTTP layer answers each kind with one status and code, in one table (`handlers/http.ts`).
  */
 export type FailureKind =
   /** The caller's input is not acceptable; the message names the field. */
@@ -24,6 +24,8 @@ export type FailureKind =
   /** A body in a media type the route does not take. */
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'TOO_LARGE'
+  /** Our own store or queue failed for longer than a request can wait: retry shortly, nothing is lost. */
+  | 'UNAVAILABLE'
   /** iDenfy failed, refused or timed out. */
   | 'PROVIDER_REFUSED'
   /** iDenfy throttled us. */
@@ -63,4 +65,6 @@ export const busy = (message: string) => new Failure('BUSY', message, { retryAft
  * Something changed meanwhile that the caller should see before acting again (a review racing a late
  * result): 409 with Retry-After, under its own code so that no client repeats the request blindly.
  */
+/** A store that failed for longer than we retried: the work so far is kept for the retry (Retry-After). */
+export const unavailable = (message: string) => new Failure('UNAVAILABLE', message, { retryAfterSeconds: 1 });
 export const changed = (message: string) => new Failure('CHANGED', message, { retryAfterSeconds: 1 });

@@ -6,6 +6,7 @@ import { type Decision, type DecisionInput, decide } from '../domain/decide';
 import { expiryReasons, OUTBOX_RETRY_MS } from '../domain/lifecycle';
 import type { DecisionPolicy } from '../domain/policy';
 import { DEFAULT_IDENTITY_DOCUMENT_TYPES, type SessionResult } from '../domain/types';
+import { backoffMs, sleep } from '../shared/backoff';
 import type {
   DocumentBinding,
   EventPublisher,
@@ -15,7 +16,7 @@ import type {
   Verification,
   VerificationRepository,
 } from './model';
-import { OutboxBusy, sessionsOf, VersionConflict } from './model';
+import { OutboxBusy, PublishRefused, sessionsOf, VersionConflict } from './model';
 import { dueAt } from './schedule';
 
 export interface FinaliseDeps {
@@ -33,6 +34,8 @@ export interface FinaliseDeps {
   onDecision?: (decision: Decision) => void;
   /** Told when a final result contradicts a decision already made (a metric, an alarm). */
   onProviderResultChanged?: (change: ProviderResultChange) => void;
+  /** Told when an event could not be published now and is left to the sweep (a metric, a log line). */
+  onPublishDeferred?: (eventId: string, err: unknown) => void;
 }
 
 export interface FinaliseOptions {
@@ -42,6 +45,8 @@ export interface FinaliseOptions {
 
 /** How long a claim to publish holds: longer than one comparator run (30 s timeout). */
 export const OUTBOX_LEASE_MS = 60_000;
+/** Publishes of an event the bus refused, within one run, before it is left to the sweep. */
+export const PUBLISH_ATTEMPTS = 3;
 
 export type FinaliseOutcome =
   | 'not-found'
@@ -243,12 +248,15 @@ async function bindLateDocuments(snapshot: Snapshot, deps: Pick<FinaliseDeps, 'r
 }
 
 /**
- * Publishes the outbox event if not yet published; true when it published. Throws (so the message is
- * retried) when the publish fails or another run is publishing it right now.
+ * Publishes the outbox event if not yet published; true when it published. Throws OutboxBusy (so the
+ * message is retried) when another run is publishing it right now. An event the bus refused is tried
+ * again at once (it was certainly not published); one that still fails, or whose outcome is unknown
+ * (a lost answer), is left to the sweep, which publishes every unpublished event at its `sweepAt`: the
+ * decision stands, and the work message need not fail for it (docs/failure-modes.md).
  */
 export async function publishOutbox(
   v: Verification,
-  deps: Pick<FinaliseDeps, 'repo' | 'publisher' | 'now' | 'runId' | 'noticeDays'>,
+  deps: Pick<FinaliseDeps, 'repo' | 'publisher' | 'now' | 'runId' | 'noticeDays' | 'onPublishDeferred'>,
   /** The write that created this outbox event also claimed it for this run. */
   claimedByWrite = false,
 ): Promise<boolean> {
@@ -267,11 +275,20 @@ export async function publishOutbox(
     if ((current?.publishedVersion ?? 0) >= v.outbox.version) return false;
     throw new OutboxBusy();
   }
-  try {
-    await deps.publisher.publish(v.outbox);
-  } catch (err) {
-    await deps.repo.releaseOutbox(v.verificationId, deps.runId).catch(() => {});
-    throw err;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await deps.publisher.publish(v.outbox);
+      break;
+    } catch (err) {
+      if (err instanceof PublishRefused && attempt < PUBLISH_ATTEMPTS) {
+        await sleep(backoffMs(attempt, 100, 1_000));
+        continue;
+      }
+      // The claim goes at once: the sweep (or the next run) need not wait out its lease.
+      await deps.repo.releaseOutbox(v.verificationId, deps.runId).catch(() => {});
+      deps.onPublishDeferred?.(v.outbox.eventId, err);
+      return false;
+    }
   }
   await deps.repo.markPublished(v.verificationId, v.outbox.version, dueAt(v, deps.noticeDays));
   return true;

@@ -196,6 +196,11 @@ export interface VerificationRepository {
   /** Gives the claim up (iDenfy failed): the next start need not wait for the lease. */
   releaseStart(clientId: string, claimId: string): Promise<void>;
   /**
+   * Keeps, under the caller's claim, the verification whose token iDenfy already minted but which
+   * could not be stored: the next start stores it instead of minting another. False once the claim is lost.
+   */
+  stashStart(clientId: string, claimId: string, minted: Verification): Promise<boolean>;
+  /**
    * Stores a new verification with its session lookups, and points the client's slot at it, atomically;
    * only while `claimId` still holds the slot (else StartConflict).
    */
@@ -215,6 +220,11 @@ export interface VerificationRepository {
   /** Notes the first way the browser came back from the identity step (its link is then used up). */
   markIdentityReturned(verificationId: string, outcome: 'error' | 'unverified'): Promise<void>;
   releaseDocumentSession(verificationId: string, claimId: string): Promise<void>;
+  /**
+   * Keeps, under the caller's claim, the document session iDenfy already minted but which could not be
+   * attached: the next follow of the link attaches it instead of minting another. False once the claim is lost.
+   */
+  stashDocumentSession(verificationId: string, claimId: string, minted: SessionRef): Promise<boolean>;
   /**
    * Attaches the document session under the caller's claim, once, while the verification is PENDING;
    * returns the stored one when another call won.
@@ -325,6 +335,8 @@ export interface Snapshot {
   audit: AuditEntry[];
   /** The binding digests this verification already bound. */
   boundDocuments: string[];
+  /** A continue link's claim on the document session, with the session it minted if one is waiting to be attached. */
+  documentClaim?: Lease & { minted?: SessionRef };
 }
 
 /** A document to bind: its binding digest, and the older digest bindings written before may carry. */
@@ -343,7 +355,7 @@ export interface Lease {
 /** The client's start slot: a verification (perhaps no longer pending), or a start in progress. */
 export type StartSlot =
   | { verificationId: string; claim?: undefined }
-  | { verificationId?: undefined; claim: Lease };
+  | { verificationId?: undefined; claim: Lease & { minted?: Verification } };
 
 export class StartConflict extends Error {
   constructor() {
@@ -381,8 +393,19 @@ export interface WorkQueue {
 }
 
 export interface EventPublisher {
-  /** Throws when the event was not accepted (including FailedEntryCount > 0). */
+  /**
+   * Throws when the event was not accepted: PublishRefused when the bus said so (FailedEntryCount > 0:
+   * it was not published), anything else when the outcome is unknown (a lost answer may have been published).
+   */
   publish(event: OutboxEvent): Promise<void>;
+}
+
+/** The bus refused the event (an entry failed): it was certainly not published, so it may be tried again at once. */
+export class PublishRefused extends Error {
+  constructor(reason: string) {
+    super(`PutEvents refused the event: ${reason}`);
+    this.name = 'PublishRefused';
+  }
 }
 
 export interface TokenRequest {

@@ -1,11 +1,11 @@
 /** Use case: iDenfy reports a session result. Verify, validate, record (monotonic), queue. */
 import { createHash } from 'node:crypto';
 import type { DocumentData } from '../domain/types';
-import { parseJsonBody } from '../shared/http';
 import { type IdenfyWebhook, webhookSchema } from '../shared/schemas';
 import { isValidSignature } from '../shared/signature';
 import { documentDigests } from './document-digests';
-import { Failure, invalidInput } from './errors';
+import { Failure, invalidInput, unavailable } from './errors';
+import { parseJsonBody } from './json-body';
 import type { RecordOutcome, VerificationRepository, WorkQueue } from './model';
 
 export interface WebhookDeps {
@@ -61,6 +61,11 @@ export async function recordWebhook(
     { ...result, digest: contentDigest(result), receivedAt: deps.now().toISOString() },
     deps.retentionDays,
   );
+  if (recorded.outcome === 'unknown' && (await beingStored(verificationId, hook.clientId, deps))) {
+    // iDenfy can answer faster than we store what it answered (a sandbox session ends at once): its
+    // retry finds the session's slot. Never 200: that would lose the result.
+    throw unavailable('scanRef: the session is still being stored; retry');
+  }
   // Not a session of this verification (or of ours), or erased meanwhile: nothing kept, nothing to decide.
   if (recorded.outcome === 'unknown' || recorded.outcome === 'erased') return { status: 'ignored' };
   // Queued for duplicates too: a crash between the write and the send is healed by iDenfy's retry.
@@ -70,6 +75,25 @@ export async function recordWebhook(
     verificationId,
     resultVersion: recorded.resultVersion,
   };
+}
+
+/**
+ * Whether a session of this verification may still be being stored: its client's start holds a claim
+ * (the verification and its identity session are not written yet), or the browser came back from the
+ * identity step and the document session is not attached yet.
+ */
+async function beingStored(
+  verificationId: string,
+  clientId: string | null | undefined,
+  deps: Pick<WebhookDeps, 'repo' | 'now'>,
+): Promise<boolean> {
+  const now = deps.now().getTime();
+  if (clientId) {
+    const slot = await deps.repo.pendingForClient(clientId);
+    if (slot?.claim && slot.claim.until >= now) return true;
+  }
+  const v = await deps.repo.get(verificationId);
+  return v?.status === 'PENDING' && !v.document && v.identityReturn === 'success' && !v.erasure;
 }
 
 /** Expiry and cancellation end a session whatever `final` says (its value there is UNCONFIRMED). */

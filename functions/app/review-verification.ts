@@ -20,7 +20,10 @@ export interface ReviewRequest {
   principal: string | null;
 }
 
-export type ReviewDeps = Pick<FinaliseDeps, 'repo' | 'publisher' | 'now' | 'runId' | 'noticeDays'> & {
+export type ReviewDeps = Pick<
+  FinaliseDeps,
+  'repo' | 'publisher' | 'now' | 'runId' | 'noticeDays' | 'onPublishDeferred'
+> & {
   retentionDays: number;
 };
 

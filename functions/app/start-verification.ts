@@ -1,9 +1,10 @@
 /** Use case: start a verification (create the identity session at iDenfy, store it). */
 
 import { sessionDeadline } from '../domain/lifecycle';
+import { backoffMs, sleep } from '../shared/backoff';
 import { signContinueToken } from '../shared/continue-token';
 import type { StartVerificationRequest } from '../shared/schemas';
-import { busy, Failure } from './errors';
+import { busy, Failure, unavailable } from './errors';
 import type { FinalUrls, IdenfyApi, SessionRef, Verification, VerificationRepository } from './model';
 import { StartConflict } from './model';
 
@@ -39,8 +40,11 @@ export function continueUrl(baseUrl: string, verificationId: string, token: stri
 export const START_CLAIM_MS = 30_000;
 /** How long a concurrent start waits for the winner's verification before answering 409. */
 export const CLAIM_WAIT_MS = 5_000;
-const POLL_MS = 100;
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * The wait before a concurrent start (or continue) looks again: growing, capped, jittered, so many
+ * callers waiting on one claim never poll it in lock-step (docs/failure-modes.md).
+ */
+export const claimPause = (attempt: number) => sleep(25 + backoffMs(attempt, 50, 800));
 
 /**
  * One iDenfy token per verification however many starts race: each start claims the client's slot
@@ -59,9 +63,18 @@ export async function startVerification(
     );
   }
   const waitUntil = deps.now().getTime() + CLAIM_WAIT_MS;
-  for (;;) {
+  for (let attempt = 1; ; attempt++) {
     const now = deps.now();
     const slot = await deps.repo.pendingForClient(req.clientId);
+    const minted = slot?.claim?.minted;
+    if (slot?.claim && minted) {
+      // An earlier start minted this token and could not store it: store it now, never mint another.
+      await storeVerification(minted, slot.claim.id, deps).catch((err: unknown) => {
+        // Stored by a concurrent start meanwhile: the slot now points at it.
+        if (!(err instanceof StartConflict)) throw err;
+      });
+      continue;
+    }
     if (slot?.verificationId) {
       // The client's verification is still going: send the person back to where they left off.
       const existing = await deps.repo.get(slot.verificationId);
@@ -86,32 +99,63 @@ export async function startVerification(
     if (now.getTime() >= waitUntil) {
       throw busy('Another verification for this clientId is being started; retry');
     }
-    await pause(POLL_MS);
+    await claimPause(attempt);
   }
 }
 
-/** Under the caller's claim: mints the token(s) at iDenfy and stores the verification, or gives the claim up. */
+/**
+ * Under the caller's claim: mints the token(s) at iDenfy, then stores the verification. iDenfy failed:
+ * nothing exists, the claim is given up at once. The store failed (after its own retries): the token
+ * exists, so it is kept under the claim and the next start stores it (one token per session).
+ */
 async function mintAndStore(
   req: StartVerificationRequest,
   baseUrl: string,
   deps: StartDeps,
   claimId: string,
 ): Promise<Verification> {
+  let verification: Verification;
   try {
-    return await mint(req, baseUrl, deps, claimId);
+    verification = await mint(req, baseUrl, deps);
   } catch (err) {
-    // Nothing stored: the next start need not wait for the lease.
     await deps.repo.releaseStart(req.clientId, claimId);
     throw err;
   }
+  try {
+    return await storeVerification(verification, claimId, deps);
+  } catch (err) {
+    // Our claim lapsed (iDenfy took longer than the lease) and another start took the slot.
+    if (err instanceof StartConflict)
+      throw busy('Another verification for this clientId was started meanwhile; retry');
+    const kept = await deps.repo.stashStart(req.clientId, claimId, verification).catch(() => false);
+    if (!kept) {
+      await deps.repo.releaseStart(req.clientId, claimId).catch(() => {});
+      throw err;
+    }
+    throw unavailable(
+      'The verification could not be stored yet; retry: the session iDenfy created is kept for it',
+    );
+  }
 }
 
-async function mint(
-  req: StartVerificationRequest,
-  baseUrl: string,
-  deps: StartDeps,
+/** Stores a minted verification under the claim it was minted for (StartConflict once the claim is lost). */
+async function storeVerification(
+  v: Verification,
   claimId: string,
-): Promise<Verification> {
+  deps: Pick<StartDeps, 'repo' | 'retentionDays'>,
+) {
+  await deps.repo.create(
+    v,
+    claimId,
+    deps.retentionDays,
+    // Abandonment: the sweep looks again once no webhook can be expected any more.
+    sessionDeadline(v.expiresAt, v.document?.expiresAt).toISOString(),
+  );
+  return v;
+}
+
+/** Calls iDenfy for the verification's token(s) and builds the verification to store (nothing is stored). */
+async function mint(req: StartVerificationRequest, baseUrl: string, deps: StartDeps): Promise<Verification> {
   const now = deps.now();
   const verificationId = deps.newId();
   const expiresAt = new Date(now.getTime() + deps.tokenExpirySeconds * 1000);
@@ -192,19 +236,6 @@ async function mint(
     updatedAt: now.toISOString(),
     expiresAt: expiresAt.toISOString(),
   };
-  try {
-    await deps.repo.create(
-      verification,
-      claimId,
-      deps.retentionDays,
-      // Abandonment: the sweep looks again once no webhook can be expected any more.
-      sessionDeadline(verification.expiresAt, document?.expiresAt).toISOString(),
-    );
-  } catch (err) {
-    if (!(err instanceof StartConflict)) throw err;
-    // Our claim lapsed (iDenfy took longer than the lease) and another start took the slot.
-    throw busy('Another verification for this clientId was started meanwhile; retry');
-  }
   return verification;
 }
 

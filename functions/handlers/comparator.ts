@@ -5,7 +5,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { finaliseVerification } from '../app/finalise-verification';
 import { comparatorConfig } from '../shared/config';
 import { logger, safeErrorName } from '../shared/logger';
-import { recordDecision, recordProviderResultChanged } from '../shared/metrics';
+import { recordDecision, recordProviderResultChanged, recordPublishDeferred } from '../shared/metrics';
 import { workMessageSchema } from '../shared/schemas';
 import { withTracing } from '../shared/tracing';
 import { publisher as eventPublisher, repository } from './composition';
@@ -30,6 +30,7 @@ async function processRecord(record: SQSRecord): Promise<void> {
       retentionDays,
       onDecision: recordDecision,
       onProviderResultChanged: recordProviderResultChanged,
+      onPublishDeferred: recordPublishDeferred,
     });
     logger.info('comparator', { verificationId, outcome });
   } catch (err) {

@@ -16,16 +16,30 @@ import type { IdenfySecrets } from '../app/model';
 import { recordIdenfyCall } from '../shared/metrics';
 import { traced } from '../shared/tracing';
 
+/**
+ * The SDK's retries (docs/failure-modes.md): adaptive, so a throttled client slows itself down instead
+ * of retrying in step with every other caller; a few attempts for the store and the queue, whose writes
+ * are conditional or deduplicated (a retry of a write whose answer was lost is safe). PutEvents has no
+ * idempotency: a retry after a lost answer publishes twice, so it gets fewer, and the outbox keeps what
+ * is not out.
+ */
+const STORE_RETRIES = { retryMode: 'adaptive', maxAttempts: 5 } as const;
+const BUS_RETRIES = { retryMode: 'adaptive', maxAttempts: 2 } as const;
+
 export function repository(config: { tableName: string }) {
-  return new DynamoVerificationRepository(traced(new DynamoDBClient({})), config.tableName);
+  return new DynamoVerificationRepository(traced(new DynamoDBClient(STORE_RETRIES)), config.tableName);
 }
 
 export function publisher(config: { eventBusName: string; eventSource: string }) {
-  return new EventBridgePublisher(traced(new EventBridgeClient({})), config.eventBusName, config.eventSource);
+  return new EventBridgePublisher(
+    traced(new EventBridgeClient(BUS_RETRIES)),
+    config.eventBusName,
+    config.eventSource,
+  );
 }
 
 export function workQueue(config: { queueUrl: string }) {
-  return new SqsWorkQueue(traced(new SQSClient({})), config.queueUrl);
+  return new SqsWorkQueue(traced(new SQSClient(STORE_RETRIES)), config.queueUrl);
 }
 
 /** iDenfy's keys and ours (the continue-link key), as the secret holds them now. */

@@ -9,7 +9,7 @@ import type { Context } from 'aws-lambda';
 import { type SweepReport, sweep } from '../app/sweep';
 import { sweeperConfig } from '../shared/config';
 import { logger, safeErrorName } from '../shared/logger';
-import { recordDecision, recordProviderResultChanged } from '../shared/metrics';
+import { recordDecision, recordProviderResultChanged, recordPublishDeferred } from '../shared/metrics';
 import { withTracing } from '../shared/tracing';
 import { publisher as eventPublisher, idenfyClient, repository } from './composition';
 
@@ -41,6 +41,7 @@ async function handle(event: SweepEvent = {}, context?: Context): Promise<SweepR
       retentionDays: config.retentionDays,
       onDecision: recordDecision,
       onProviderResultChanged: recordProviderResultChanged,
+      onPublishDeferred: recordPublishDeferred,
       idenfy: {
         sessionStatus: async (scanRef) => (await idenfy()).client.sessionStatus(scanRef),
         deleteSession: async (scanRef) => (await idenfy()).client.deleteSession(scanRef),

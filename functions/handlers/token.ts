@@ -9,26 +9,26 @@ import { continueVerification } from '../app/continue-verification';
 import { eraseVerification } from '../app/erase-verification';
 import { Failure } from '../app/errors';
 import { getVerificationView } from '../app/get-verification';
+import { parseJsonBody } from '../app/json-body';
 import { listVerifications } from '../app/list-verifications';
 import { startVerification, startView } from '../app/start-verification';
-import { browserErrorPage } from '../shared/browser-page';
 import { tokenConfig } from '../shared/config';
+import { logFailure, logger } from '../shared/logger';
+import { count, METRIC, recordDecision, recordPublishDeferred } from '../shared/metrics';
+import { listQuerySchema, reviewSchema, startVerificationSchema } from '../shared/schemas';
+import { withTracing } from '../shared/tracing';
+import { browserErrorPage } from './browser-page';
+import { publisher as eventPublisher, idenfyClient, repository } from './composition';
 import {
   errorResult,
   type HttpEvent,
   type HttpResult,
   json,
-  parseJsonBody,
   publicBaseUrl,
   rawBody,
   redirect,
   requireJson,
-} from '../shared/http';
-import { logFailure, logger } from '../shared/logger';
-import { count, METRIC, recordDecision } from '../shared/metrics';
-import { listQuerySchema, reviewSchema, startVerificationSchema } from '../shared/schemas';
-import { withTracing } from '../shared/tracing';
-import { publisher as eventPublisher, idenfyClient, repository } from './composition';
+} from './http';
 
 /**
  * The use cases that decide (cancel, review) bring the decision code (name matching, transliteration
@@ -138,6 +138,7 @@ const routes: Record<string, (event: HttpEvent) => Promise<HttpResult>> = {
         runId: randomUUID(),
         noticeDays: config.expiringNoticeDays,
         retentionDays: config.retentionDays,
+        onPublishDeferred: recordPublishDeferred,
       },
     );
     logger.info('verification reviewed', { verificationId: verificationId(event), status: view.status });
@@ -158,6 +159,7 @@ const routes: Record<string, (event: HttpEvent) => Promise<HttpResult>> = {
       noticeDays: config.expiringNoticeDays,
       retentionDays: config.retentionDays,
       onDecision: recordDecision,
+      onPublishDeferred: recordPublishDeferred,
     });
     logger.info('verification cancelled', { verificationId: verificationId(event) });
     return json(200, view);

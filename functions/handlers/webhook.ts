@@ -3,12 +3,12 @@ import type { Context } from 'aws-lambda';
 import { Failure } from '../app/errors';
 import { recordWebhook } from '../app/record-webhook';
 import { webhookConfig } from '../shared/config';
-import { ANSWERS, errorResult, type HttpEvent, type HttpResult, header, json, rawBody } from '../shared/http';
 import { allowList } from '../shared/ip-allow-list';
 import { logFailure, logger } from '../shared/logger';
 import { count, METRIC } from '../shared/metrics';
 import { withTracing } from '../shared/tracing';
 import { documentHashKey as hashKey, secrets as idenfySecrets, repository, workQueue } from './composition';
+import { ANSWERS, errorResult, type HttpEvent, type HttpResult, header, json, rawBody } from './http';
 
 // Wiring: read once at cold start (a bad variable fails here, naming it), shared by every request.
 const config = webhookConfig();

@@ -16,4 +16,6 @@ export const METRIC = {
   idenfyUnavailable: 'IdenfyUnavailable',
   /** A final result from iDenfy contradicted a decision already made: a person must look. */
   providerResultChanged: 'ProviderResultChanged',
+  /** An event that could not be published now and is left to the sweep (EventBridge failing). */
+  eventsDeferred: 'EventsDeferred',
 } as const;

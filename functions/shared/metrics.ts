@@ -4,6 +4,7 @@
  * that fails half-way still reports what it did.
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logger } from './logger';
 import { METRIC, METRICS_NAMESPACE } from './metric-names';
 
 export { METRIC, METRICS_NAMESPACE };
@@ -45,6 +46,15 @@ export function recordDecision(d: {
   for (const [field, check] of Object.entries(d.checks)) {
     if (check) count(METRIC.matchVerdicts, { field, verdict: check.verdict });
   }
+}
+
+/** An event left to the sweep (EventBridge refused or did not answer): counted, and logged without personal data. */
+export function recordPublishDeferred(eventId: string, err: unknown): void {
+  count(METRIC.eventsDeferred);
+  logger.warn('event not published yet; the sweep publishes it', {
+    eventId,
+    error: err instanceof Error ? err.name : 'Error',
+  });
 }
 
 /**

@@ -2,8 +2,7 @@
  * The simulator's stand-in for iDenfy's hosted flow (`/api/v2/redirect?authToken=`): the person
  * picks the outcome and may edit the data "read from the document", then is redirected as iDenfy does.
  */
-import type { SimSession } from './simulator';
-import { type CompleteRequest, defaultData } from './webhook-payload';
+import { type CompleteRequest, defaultData, type SessionFacts } from './webhook-payload';
 
 const EDITABLE = ['docFirstName', 'docLastName', 'docDob', 'docExpiry', 'docType', 'docNationality'] as const;
 const OUTCOMES = [
@@ -15,7 +14,7 @@ const OUTCOMES = [
 
 const escapeHtml = (v: unknown) => String(v ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-export function hostedPage(session: SimSession | undefined): string {
+export function hostedPage(session: (SessionFacts & { state: string }) | undefined): string {
   if (session?.state !== 'ACTIVE') {
     return page('Session expired', '<p>This verification link is not valid any more.</p>');
   }

@@ -1,6 +1,17 @@
 /** Builds iDenfy IdentificationWebhook bodies (docs/idenfy-api.md §4.2–§4.7) for a simulated session. */
 import { createHash } from 'node:crypto';
-import type { SimSession } from './simulator';
+
+/** What a webhook body is built from: the facts of one simulated session (simulator.ts's SimSession has them). */
+export interface SessionFacts {
+  scanRef: string;
+  clientId: string;
+  tokenType: string;
+  externalRef: string | null;
+  /** The token request as iDenfy echoed it. */
+  request: Record<string, unknown>;
+  /** The second document's session (decides the default data). */
+  secondDocument: boolean;
+}
 
 export interface CompleteRequest {
   overall?: 'APPROVED' | 'DENIED' | 'SUSPECTED' | 'EXPIRED';
@@ -52,7 +63,7 @@ export function defaultDocumentNumber(clientId: string, isDocumentSession: boole
 }
 
 /** A plausible person consistent with the token's claimed data (the same for every session of a clientId). */
-export function defaultData(session: SimSession): Record<string, unknown> {
+export function defaultData(session: SessionFacts): Record<string, unknown> {
   const r = session.request;
   const firstName = str(r.firstName) ?? 'JOHN';
   const lastName = str(r.lastName) ?? 'SAMPLE';
@@ -122,7 +133,7 @@ export function configuredSteps(config: unknown): Record<string, string> | undef
   return Object.keys(steps).length > 0 ? steps : undefined;
 }
 
-export function buildWebhook(session: SimSession, req: CompleteRequest, final: boolean, manual: boolean) {
+export function buildWebhook(session: SessionFacts, req: CompleteRequest, final: boolean, manual: boolean) {
   const overall = req.overall ?? 'APPROVED';
   const steps = req.additionalSteps ?? configuredSteps(session.request.additionalSteps);
   const stepStatus = req.additionalStepStatus ?? (steps ? 'VALID' : null);

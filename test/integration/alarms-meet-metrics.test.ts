@@ -4,12 +4,24 @@
  * alarm on {service} never sees a count emitted with {service, session}). The code runs for real here:
  * journeys that make each alarmed metric happen, with every EMF line captured and read back.
  */
+import { AwsFaults } from '../../local/aws-faults';
 import type { LocalSystem } from '../../local/system';
-import { http, postWebhook, settled, startTestSystem, twoStepJourney, waitFor } from './helpers';
+import {
+  continueToDocument,
+  http,
+  postWebhook,
+  settled,
+  simComplete,
+  startTestSystem,
+  startVerification,
+  twoStepJourney,
+  waitFor,
+} from './helpers';
 
 jest.setTimeout(90_000);
 
 let system: LocalSystem;
+let faults: AwsFaults;
 const captured: string[] = [];
 const originalWrite = process.stdout.write.bind(process.stdout);
 
@@ -22,11 +34,16 @@ beforeAll(async () => {
   jest
     .spyOn(console, 'log')
     .mockImplementation((...args: unknown[]) => captured.push(args.map(String).join(' ')));
+  // EventBridge behind a proxy that can refuse PutEvents, as a failing bus would.
+  faults = new AwsFaults(process.env.AWS_ENDPOINT_URL ?? '');
+  process.env.AWS_ENDPOINT_URL_EVENTBRIDGE = await faults.start();
   system = await startTestSystem('alarms');
 });
 
 afterAll(async () => {
   await system?.stop();
+  await faults?.stop();
+  delete process.env.AWS_ENDPOINT_URL_EVENTBRIDGE;
   process.stdout.write = originalWrite;
   jest.restoreAllMocks();
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
@@ -91,6 +108,23 @@ it('every alarm on a custom metric watches a namespace, metric and dimension set
       )
     ).status,
   ).toBe(401);
+  // The bus refuses every try of one decision's event: it is left to the sweep.
+  faults.inject({ kind: 'events-partial', times: 3 });
+  const down = await startVerification(system, { clientId: 'alarms-bus-down' });
+  const identityDone = await simComplete(system, down.identity.scanRef, {});
+  const { document } = await continueToDocument(
+    system,
+    identityDone.redirectTo,
+    'alarms-bus-down',
+    down.verificationId,
+  );
+  await simComplete(system, document?.scanRef ?? '', {});
+  await waitFor(
+    async () =>
+      (await http('GET', `${system.apiUrl}/verifications/${down.verificationId}`)).body.status !==
+        'PENDING' || undefined,
+    'the decision whose event is deferred',
+  );
   system.simulator?.injectFault({
     path: '/api/v2/token',
     status: 503,
@@ -116,6 +150,7 @@ it('every alarm on a custom metric watches a namespace, metric and dimension set
       ),
     }));
   expect(alarms.map((a) => a.metric).sort()).toEqual([
+    'EventsDeferred',
     'IdenfyUnavailable',
     'ProviderResultChanged',
     'WebhooksRejected',

@@ -169,19 +169,27 @@ describe('crash consistency', () => {
   it('the queue send fails after the result was written: iDenfy’s retry heals it', async () => {
     const { verificationId, identity, document } = await bothSessions('fault-queue-send');
     await simComplete(system, identity.scanRef, { data: person });
-    // The SDK tries three times; all three fail, so the webhook answers 500 and iDenfy retries.
-    proxy.failNext('AmazonSQS.SendMessage', 3, { __type: 'InternalError', message: 'injected' }, 500);
+    // The SDK tries five times (adaptive); all five fail, so the webhook answers 500 and iDenfy retries.
+    proxy.failNext('AmazonSQS.SendMessage', 5, { __type: 'InternalError', message: 'injected' }, 500);
     const done = await simComplete(system, document.scanRef, { data: person });
     expect(done.deliveries[0]?.attempts).toBe(2);
     const event = await oneEvent(verificationId);
     expect(event?.detail.status).toBe('VERIFIED');
   });
 
-  it('PutEvents fails outright after the status was written: retried until out, once', async () => {
+  it('PutEvents fails outright after the status was written: the sweep publishes it, once', async () => {
     const { verificationId, identity, document } = await bothSessions('fault-put-events');
     await simComplete(system, identity.scanRef, { data: person });
-    proxy.failNext('AWSEvents.PutEvents', 3, { __type: 'InternalException', message: 'injected' }, 500);
+    // Both of the SDK's attempts fail: the outcome is unknown, so the run leaves the event to the sweep.
+    proxy.failNext('AWSEvents.PutEvents', 2, { __type: 'InternalException', message: 'injected' }, 500);
     await simComplete(system, document.scanRef, { data: person });
+    await settled(system);
+    expect(eventsFor(system, verificationId)).toHaveLength(0);
+    expect((await http('GET', `${system.apiUrl}/verifications/${verificationId}`)).body.status).toBe(
+      'VERIFIED',
+    );
+    // The sweep's next run (its time: after the outbox's retry delay) publishes it.
+    await system.schedules.find((x) => x.handlerName === 'sweeper')?.fire(new Date(Date.now() + 6 * 60_000));
     const event = await oneEvent(verificationId);
     expect(event?.detail).toMatchObject({ status: 'VERIFIED', eventId: `${verificationId}#1` });
   });

@@ -59,7 +59,9 @@ it('the README’s curl walkthrough reaches VERIFIED with its own event, twice i
     process.execPath,
     ['--import', 'tsx', 'scripts/smoke.ts', '--local', '--outputs', started.outputsFile],
     { cwd: ROOT, timeout: 120_000 },
-  );
+  ).catch((err: { stdout?: string; code?: number; signal?: string }) => {
+    throw new Error(`smoke exited ${err.code ?? err.signal}:\n${err.stdout}`);
+  });
   const lines = smoke.stdout.trim().split('\n');
   for (const step of [
     'health',

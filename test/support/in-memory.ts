@@ -25,12 +25,18 @@ import type {
   VerificationRepository,
   WorkQueue,
 } from '../../functions/app/model';
-import { InvalidCursor, StartConflict, sessionsOf, VersionConflict } from '../../functions/app/model';
+import {
+  InvalidCursor,
+  PublishRefused,
+  StartConflict,
+  sessionsOf,
+  VersionConflict,
+} from '../../functions/app/model';
 import type { SessionResult, SessionRole } from '../../functions/domain/types';
 
 type Stored = Verification & {
   outboxClaim?: OutboxClaim;
-  documentClaim?: Lease;
+  documentClaim?: Lease & { minted?: SessionRef };
   boundDocuments?: Set<string>;
   bindingVersion?: number;
   sweepAt?: string;
@@ -47,8 +53,9 @@ export type Point = 'erase:after-read' | 'saveDecision:before' | 'saveReview:bef
 
 const clone = <T>(v: T): T => structuredClone(v);
 
+/** The verification as the DynamoDB adapter returns it: storage plumbing left out, `sweepAt` kept. */
 function strip(s: Stored): Verification {
-  const { outboxClaim: _c, documentClaim: _d, boundDocuments: _b, bindingVersion: _v, sweepAt: _s, ...v } = s;
+  const { outboxClaim: _c, documentClaim: _d, boundDocuments: _b, bindingVersion: _v, ...v } = s;
   return clone(v);
 }
 
@@ -117,6 +124,7 @@ export class InMemoryRepository implements VerificationRepository {
       results: await this.results(id),
       audit: clone(this.audit.get(id) ?? []),
       boundDocuments: [...(v.boundDocuments ?? [])],
+      ...(v.documentClaim ? { documentClaim: clone(v.documentClaim) } : {}),
     };
   }
 
@@ -154,6 +162,8 @@ export class InMemoryRepository implements VerificationRepository {
 
   async claimStart(clientId: string, claim: Lease, seen: StartSlot | undefined, now: Date) {
     const current = this.startSlots.get(clientId);
+    // Its own claim, written by an attempt whose answer was lost: taken.
+    if (current?.claim?.id === claim.id) return true;
     const asRead =
       seen === undefined
         ? current === undefined
@@ -167,6 +177,20 @@ export class InMemoryRepository implements VerificationRepository {
 
   async releaseStart(clientId: string, claimId: string) {
     if (this.startSlots.get(clientId)?.claim?.id === claimId) this.startSlots.delete(clientId);
+  }
+
+  async stashStart(clientId: string, claimId: string, minted: Verification) {
+    const slot = this.startSlots.get(clientId);
+    if (slot?.claim?.id !== claimId) return false;
+    slot.claim.minted = clone(minted);
+    return true;
+  }
+
+  async stashDocumentSession(id: string, claimId: string, minted: SessionRef) {
+    const v = this.verifications.get(id);
+    if (v?.documentClaim?.id !== claimId || v.document) return false;
+    v.documentClaim = { ...v.documentClaim, minted: clone(minted) };
+    return true;
   }
 
   async create(v: Verification, claimId: string, _retentionDays: number, sweepAt: string) {
@@ -359,7 +383,8 @@ export class InMemoryRepository implements VerificationRepository {
     if (v.version !== version || v.bindingVersion !== bindingVersion) return 'changed' as const;
     if ((this.audit.get(id) ?? []).length !== notes) return 'changed' as const;
     const { claimed: _c, report: _r, documentExpiresOn: _e, reviewingUntil: _u, boundDocuments, ...rest } = v;
-    const erased: Stored = { ...rest, claimed: {}, erasure: clone(erasure), updatedAt: erasure.requestedAt };
+    // As the DynamoDB adapter does: the claimed data and the report are removed, not emptied.
+    const erased = { ...rest, erasure: clone(erasure), updatedAt: erasure.requestedAt } as Stored;
     delete (erased as Partial<Stored>).report;
     this.verifications.set(id, erased);
     for (const digest of boundDocuments ?? []) this.bindings.get(digest)?.delete(id);
@@ -467,9 +492,16 @@ export class FakeIdenfy implements IdenfyApi {
 /** The bus as a fake: what was published, and a switch to make the next publishes fail. */
 export class FakePublisher implements EventPublisher {
   readonly published: OutboxEvent[] = [];
+  /** The next publishes fail with an unknown outcome (a lost answer, a 5xx). */
   failNext = 0;
+  /** The next publishes are refused by the bus (FailedEntryCount: certainly not published). */
+  refuseNext = 0;
 
   async publish(event: OutboxEvent) {
+    if (this.refuseNext > 0) {
+      this.refuseNext -= 1;
+      throw new PublishRefused('InternalFailure');
+    }
     if (this.failNext > 0) {
       this.failNext -= 1;
       throw new Error('PutEvents failed');

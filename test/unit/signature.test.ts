@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
-import type { HttpEvent } from '../../functions/shared/http';
-import { rawBody } from '../../functions/shared/http';
+import type { HttpEvent } from '../../functions/handlers/http';
+import { rawBody } from '../../functions/handlers/http';
 import { isValidSignature, signBody } from '../../functions/shared/signature';
 
 const KEY = 'local-signing-key';

@@ -1,4 +1,4 @@
-import { zodErrorResult } from '../../functions/shared/http';
+import { zodErrorResult } from '../../functions/handlers/http';
 import { startVerificationSchema } from '../../functions/shared/schemas';
 
 function errorFor(body: unknown): { status: number; message: string; fields: string[] } {

@@ -74,6 +74,7 @@ function world(stepMs = 0) {
       const body = JSON.stringify({
         scanRef,
         externalRef: verificationId,
+        clientId: 'c1',
         final,
         status: { overall, fraudTags: overall === 'SUSPECTED' ? ['DEV_TOOLS_OPENED'] : [], mismatchTags: [] },
         data: {
@@ -263,13 +264,27 @@ describe('finalise: version checks and the outbox', () => {
     expect(w.publisher.published.map((e) => e.eventId)).toEqual([`${v.verificationId}#1`]);
   });
 
-  it('a failed publish leaves the event in the outbox; the retry publishes it, once', async () => {
+  it('a publish whose outcome is unknown is left in the outbox without failing the run; the next publishes it, once', async () => {
     const w = world();
     const v = await bothSessions(w);
     await w.webhook(v.identity.scanRef, v.verificationId);
     await w.webhook(v.document?.scanRef ?? '', v.verificationId);
     w.publisher.failNext = 1;
-    await expect(w.finalise(v.verificationId)).rejects.toThrow('PutEvents failed');
+    const deferred: string[] = [];
+    expect(
+      await finaliseVerification(v.verificationId, {
+        repo: w.repo,
+        publisher: w.publisher,
+        policy: DEFAULT_POLICY,
+        now: w.clock.now,
+        runId: 'run-1',
+        noticeDays: 30,
+        retentionDays: 90,
+        onPublishDeferred: (eventId) => deferred.push(eventId),
+      }),
+    ).toBe('decided');
+    expect(deferred).toEqual([`${v.verificationId}#1`]);
+    expect(w.publisher.published).toHaveLength(0);
     expect((await w.repo.get(v.verificationId))?.status).toBe('VERIFIED');
     expect(await w.finalise(v.verificationId)).toBe('republished');
     expect(await w.finalise(v.verificationId)).toBe('already-final');
@@ -282,13 +297,31 @@ describe('finalise: version checks and the outbox', () => {
     await w.webhook(v.identity.scanRef, v.verificationId);
     await w.webhook(v.document?.scanRef ?? '', v.verificationId);
     w.publisher.failNext = 1;
-    await expect(w.finalise(v.verificationId, 'run-1')).rejects.toThrow();
+    expect(await w.finalise(v.verificationId, 'run-1')).toBe('decided');
     // run-1's claim was released on failure; another run claims and dies before publishing.
     expect(await w.repo.claimOutbox(v.verificationId, 1, 'run-3', new Date(T0), 60_000)).toBe(true);
     await expect(w.finalise(v.verificationId, 'run-2')).rejects.toBeInstanceOf(OutboxBusy);
     w.clock.advance(61_000);
     expect(await w.finalise(v.verificationId, 'run-2')).toBe('republished');
     expect(w.publisher.published).toHaveLength(1);
+  });
+
+  it('an event the bus refused is tried again within the run (it was not published); past three tries, left to the sweep', async () => {
+    const w = world();
+    const v = await bothSessions(w);
+    await w.webhook(v.identity.scanRef, v.verificationId);
+    await w.webhook(v.document?.scanRef ?? '', v.verificationId);
+    w.publisher.refuseNext = 2;
+    expect(await w.finalise(v.verificationId)).toBe('decided');
+    expect(w.publisher.published.map((e) => e.eventId)).toEqual([`${v.verificationId}#1`]);
+    const other = await bothSessions(w, 'c2');
+    await w.webhook(other.identity.scanRef, other.verificationId);
+    await w.webhook(other.document?.scanRef ?? '', other.verificationId);
+    w.publisher.refuseNext = 3;
+    expect(await w.finalise(other.verificationId)).toBe('decided');
+    expect(w.publisher.published).toHaveLength(1);
+    expect(await w.finalise(other.verificationId)).toBe('republished');
+    expect(w.publisher.published).toHaveLength(2);
   });
 
   it('waits for both final results; a denial decides at once', async () => {
@@ -458,6 +491,19 @@ describe('trust: a denial closes doors, documents stay bound, claims stay whose 
     expect((await start({ clientId: 'c1' })).created).toBe(false);
     expect((await start({ ...base, method: 'TWO_SESSIONS' })).created).toBe(false);
     expect(w.idenfy.tokens).toHaveLength(1);
+  });
+
+  it('a webhook that comes before its session is stored is answered 503 (iDenfy retries), never ignored', async () => {
+    const w = world();
+    // iDenfy answers the token and sends the sandbox result at once; our create has not run yet.
+    await w.repo.claimStart('c1', { id: 'in-flight', until: T0 + 30_000 }, undefined, new Date(T0));
+    await expect(w.webhook('scan-early', 'id-early')).rejects.toMatchObject({
+      kind: 'UNAVAILABLE',
+      extra: { retryAfterSeconds: 1 },
+    });
+    // Nobody is storing anything for it: a session this deployment never created is ignored.
+    w.clock.advance(60_000);
+    expect(await w.webhook('scan-early', 'id-early')).toEqual({ status: 'ignored' });
   });
 
   it('a sandbox outcome is asked for only on a stack configured for the sandbox (403 otherwise)', async () => {

@@ -1,10 +1,8 @@
 /**
  * Reviews and audit: a person's decision and its append-only audit line, in one transaction.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { type AuditEntry, type ReviewWrite, VersionConflict } from '../../app/model';
-import { dueParts, type Table, ttlAfter, updateExpression, vKey } from './table';
+import { ConditionFailed, dueParts, type Table, transact, ttlAfter, updateExpression, vKey } from './table';
 
 export async function saveReview(
   t: Table,
@@ -16,47 +14,43 @@ export async function saveReview(
 ): Promise<void> {
   const due = dueParts(verificationId, r.sweepAt);
   try {
-    await t.doc.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: t.tableName,
-              Key: vKey(verificationId),
-              UpdateExpression: updateExpression(
-                [
-                  '#status = :status',
-                  'reasons = :reasons',
-                  'updatedAt = :at',
-                  'outbox = :outbox',
-                  'version = :next',
-                  'outboxClaim = :claim',
-                  ...due.set,
-                ],
-                ['reviewPk', 'reviewAt'],
-              ),
-              ConditionExpression:
-                'version = :expected AND #status = :reviewable AND attribute_not_exists(erasure)',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: {
-                ':status': r.status,
-                ':reasons': r.reasons,
-                ':at': r.updatedAt,
-                ':outbox': r.outbox,
-                ':next': r.outbox.version,
-                ':claim': r.claim,
-                ':expected': expectedVersion,
-                ':reviewable': 'REQUIRES_REVIEW',
-                ...due.values,
-              },
-            },
+    await transact(t, [
+      {
+        Update: {
+          TableName: t.tableName,
+          Key: vKey(verificationId),
+          UpdateExpression: updateExpression(
+            [
+              '#status = :status',
+              'reasons = :reasons',
+              'updatedAt = :at',
+              'outbox = :outbox',
+              'version = :next',
+              'outboxClaim = :claim',
+              ...due.set,
+            ],
+            ['reviewPk', 'reviewAt'],
+          ),
+          ConditionExpression:
+            'version = :expected AND #status = :reviewable AND attribute_not_exists(erasure)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':status': r.status,
+            ':reasons': r.reasons,
+            ':at': r.updatedAt,
+            ':outbox': r.outbox,
+            ':next': r.outbox.version,
+            ':claim': r.claim,
+            ':expected': expectedVersion,
+            ':reviewable': 'REQUIRES_REVIEW',
+            ...due.values,
           },
-          auditPut(t, verificationId, audit, r.outbox.version, retentionDays),
-        ],
-      }),
-    );
+        },
+      },
+      auditPut(t, verificationId, audit, r.outbox.version, retentionDays),
+    ]);
   } catch (err) {
-    if (err instanceof TransactionCanceledException) throw new VersionConflict();
+    if (err instanceof ConditionFailed) throw new VersionConflict();
     throw err;
   }
 }

@@ -2,8 +2,8 @@
  * Sessions and results: the document session's claim and attachment, the scanRef lookup, each session's
  * result slot (one conditional write per webhook), and the documents a decision binds.
  */
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   type DocumentBinding,
   type Lease,
@@ -14,17 +14,21 @@ import {
 } from '../../app/model';
 import type { SessionResult, SessionRole } from '../../domain/types';
 import {
+  ConditionFailed,
   documentKey,
   ignoreConditionFailed,
   isRecordedResult,
   readAll,
   resultKey,
   sessionKey,
+  slotPut,
   sweepShard,
   type Table,
   toResult,
+  transact,
   ttlAfter,
   vKey,
+  writeIf,
 } from './table';
 import { get } from './verifications';
 
@@ -36,44 +40,40 @@ export async function claimDocumentSession(
   now: Date,
 ): Promise<boolean> {
   try {
-    await t.doc.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: t.tableName,
-              Key: vKey(verificationId),
-              // The browser came back through the success link: the identity step's link is used up.
-              UpdateExpression:
-                'SET documentClaim = :claim, identityReturn = if_not_exists(identityReturn, :success)',
-              ConditionExpression:
-                '#status = :pending AND attribute_not_exists(#document) AND attribute_not_exists(erasure) AND ' +
-                '(attribute_not_exists(documentClaim) OR documentClaim.#until < :now)',
-              ExpressionAttributeNames: { '#status': 'status', '#document': 'document', '#until': 'until' },
-              ExpressionAttributeValues: {
-                ':claim': claim,
-                ':pending': 'PENDING',
-                ':now': now.getTime(),
-                ':success': 'success',
-              },
-            },
+    await transact(t, [
+      {
+        Update: {
+          TableName: t.tableName,
+          Key: vKey(verificationId),
+          // The browser came back through the success link: the identity step's link is used up.
+          UpdateExpression:
+            'SET documentClaim = :claim, identityReturn = if_not_exists(identityReturn, :success)',
+          ConditionExpression:
+            '#status = :pending AND attribute_not_exists(#document) AND attribute_not_exists(erasure) AND ' +
+            '(attribute_not_exists(documentClaim) OR documentClaim.#until < :now)',
+          ExpressionAttributeNames: { '#status': 'status', '#document': 'document', '#until': 'until' },
+          ExpressionAttributeValues: {
+            ':claim': claim,
+            ':pending': 'PENDING',
+            ':now': now.getTime(),
+            ':success': 'success',
           },
-          {
-            // A denial recorded for the identity step (even iDenfy's automatic, non-final one) closes
-            // the door in the same write: a denial and a claim cannot both miss each other.
-            ConditionCheck: {
-              TableName: t.tableName,
-              Key: resultKey(verificationId, identityScanRef),
-              ConditionExpression: 'attribute_not_exists(overall) OR overall <> :denied',
-              ExpressionAttributeValues: { ':denied': 'DENIED' },
-            },
-          },
-        ],
-      }),
-    );
+        },
+      },
+      {
+        // A denial recorded for the identity step (even iDenfy's automatic, non-final one) closes
+        // the door in the same write: a denial and a claim cannot both miss each other.
+        ConditionCheck: {
+          TableName: t.tableName,
+          Key: resultKey(verificationId, identityScanRef),
+          ConditionExpression: 'attribute_not_exists(overall) OR overall <> :denied',
+          ExpressionAttributeValues: { ':denied': 'DENIED' },
+        },
+      },
+    ]);
     return true;
   } catch (err) {
-    if (err instanceof TransactionCanceledException) return false;
+    if (err instanceof ConditionFailed) return false;
     throw err;
   }
 }
@@ -94,6 +94,26 @@ export async function markIdentityReturned(
       }),
     )
     .catch(ignoreConditionFailed);
+}
+
+export async function stashDocumentSession(
+  t: Table,
+  verificationId: string,
+  claimId: string,
+  minted: SessionRef,
+): Promise<boolean> {
+  return writeIf(
+    t.doc.send(
+      new UpdateCommand({
+        TableName: t.tableName,
+        Key: vKey(verificationId),
+        UpdateExpression: 'SET documentClaim.minted = :minted',
+        ConditionExpression: 'documentClaim.id = :id AND attribute_not_exists(#document)',
+        ExpressionAttributeNames: { '#document': 'document' },
+        ExpressionAttributeValues: { ':minted': minted, ':id': claimId },
+      }),
+    ),
+  );
 }
 
 export async function releaseDocumentSession(
@@ -123,67 +143,53 @@ export async function attachDocumentSession(
   sweepAt: string,
 ) {
   try {
-    await t.doc.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: t.tableName,
-              Key: vKey(verificationId),
-              // The sweep's deadline moves with the new token's lifetime.
-              UpdateExpression:
-                'SET #document = :session, updatedAt = :now, sweepPk = :duePk, sweepAt = :dueAt ' +
-                'REMOVE documentClaim',
-              // Under this caller's claim, and never into a decided or erased verification (its
-              // session's results would escape the erasure).
-              ConditionExpression:
-                'attribute_not_exists(#document) AND documentClaim.id = :claimId AND #status = :pending AND ' +
-                'attribute_not_exists(erasure)',
-              ExpressionAttributeNames: { '#document': 'document', '#status': 'status' },
-              ExpressionAttributeValues: {
-                ':claimId': claimId,
-                ':pending': 'PENDING',
-                ':session': session,
-                ':now': session.createdAt,
-                ':duePk': sweepShard(verificationId),
-                ':dueAt': sweepAt,
-              },
-            },
+    await transact(t, [
+      {
+        Update: {
+          TableName: t.tableName,
+          Key: vKey(verificationId),
+          // The sweep's deadline moves with the new token's lifetime.
+          UpdateExpression:
+            'SET #document = :session, updatedAt = :now, sweepPk = :duePk, sweepAt = :dueAt ' +
+            'REMOVE documentClaim',
+          // Under this caller's claim, and never into a decided or erased verification (its
+          // session's results would escape the erasure).
+          ConditionExpression:
+            'attribute_not_exists(#document) AND documentClaim.id = :claimId AND #status = :pending AND ' +
+            'attribute_not_exists(erasure)',
+          ExpressionAttributeNames: { '#document': 'document', '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':claimId': claimId,
+            ':pending': 'PENDING',
+            ':session': session,
+            ':now': session.createdAt,
+            ':duePk': sweepShard(verificationId),
+            ':dueAt': sweepAt,
           },
-          {
-            Put: {
-              TableName: t.tableName,
-              Item: {
-                ...sessionKey(session.scanRef),
-                verificationId,
-                role: 'DOCUMENT' satisfies SessionRole,
-                ttl: ttlAfter(session.createdAt, retentionDays),
-              },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
+        },
+      },
+      {
+        Put: {
+          TableName: t.tableName,
+          Item: {
+            ...sessionKey(session.scanRef),
+            verificationId,
+            role: 'DOCUMENT' satisfies SessionRole,
+            ttl: ttlAfter(session.createdAt, retentionDays),
           },
-          slotPut(t, verificationId, session.scanRef, 'DOCUMENT', ttlAfter(session.createdAt, retentionDays)),
-        ],
-      }),
-    );
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      slotPut(t, verificationId, session.scanRef, 'DOCUMENT', ttlAfter(session.createdAt, retentionDays)),
+    ]);
     return session;
   } catch (err) {
-    if (!(err instanceof TransactionCanceledException)) throw err;
+    if (!(err instanceof ConditionFailed)) throw err;
     const winner = (await get(t, verificationId))?.document;
-    if (!winner) throw err;
+    // No session won: the verification was decided or erased meanwhile (or the claim was lost).
+    if (!winner) throw new VersionConflict();
     return winner;
   }
-}
-
-/** A session's result slot: webhooks for it can be recorded with one conditional write. */
-export function slotPut(t: Table, verificationId: string, scanRef: string, role: SessionRole, ttl: number) {
-  return {
-    Put: {
-      TableName: t.tableName,
-      Item: { ...resultKey(verificationId, scanRef), role, scanRef, ttl },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    },
-  };
 }
 
 export async function findSession(t: Table, scanRef: string) {
@@ -292,31 +298,27 @@ export async function bindDocuments(
   // Bind first, then look: of two clients binding one document at the same moment, whichever looks
   // last sees the other (never may both miss each other, as look-then-bind would allow).
   try {
-    await t.doc.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: t.tableName,
-              Key: vKey(verificationId),
-              // The version lets an erasure that read the list refuse to run past a newer binding.
-              UpdateExpression:
-                'ADD boundDocuments :digests SET bindingVersion = if_not_exists(bindingVersion, :zero) + :one',
-              ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(erasure)',
-              ExpressionAttributeValues: { ':digests': new Set(unique), ':zero': 0, ':one': 1 },
-            },
-          },
-          ...unique.map((digest) => ({
-            Put: {
-              TableName: t.tableName,
-              Item: { ...documentKey(digest, verificationId), clientId, ttl },
-            },
-          })),
-        ],
-      }),
-    );
+    await transact(t, [
+      {
+        Update: {
+          TableName: t.tableName,
+          Key: vKey(verificationId),
+          // The version lets an erasure that read the list refuse to run past a newer binding.
+          UpdateExpression:
+            'ADD boundDocuments :digests SET bindingVersion = if_not_exists(bindingVersion, :zero) + :one',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(erasure)',
+          ExpressionAttributeValues: { ':digests': new Set(unique), ':zero': 0, ':one': 1 },
+        },
+      },
+      ...unique.map((digest) => ({
+        Put: {
+          TableName: t.tableName,
+          Item: { ...documentKey(digest, verificationId), clientId, ttl },
+        },
+      })),
+    ]);
   } catch (err) {
-    if (err instanceof TransactionCanceledException) throw new VersionConflict();
+    if (err instanceof ConditionFailed) throw new VersionConflict();
     throw err;
   }
   // Bindings written before the type left the key are found under their own digest (until they expire).

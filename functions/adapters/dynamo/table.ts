@@ -19,16 +19,24 @@
  * them in order (lists.ts).
  * Every item carries `ttl` so personal data expires after the retention period.
  */
-import { createHash } from 'node:crypto';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { createHash, randomUUID } from 'node:crypto';
+import {
+  type AttributeValue,
+  ConditionalCheckFailedException,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   QueryCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { type AuditEntry, type Verification, VersionConflict } from '../../app/model';
 import type { SessionResult, SessionRole } from '../../domain/types';
+import { backoffMs, sleep } from '../../shared/backoff';
 
 export const VERIFICATION = 'VERIFICATION';
 export const vKey = (id: string) => ({ pk: `V#${id}`, sk: VERIFICATION });
@@ -75,6 +83,17 @@ export const documentKey = (digest: string, verificationId: string) => ({
   pk: `DOC#${digest}`,
   sk: `V#${verificationId}`,
 });
+
+/** A session's result slot: webhooks for it can be recorded with one conditional write. */
+export function slotPut(t: Table, verificationId: string, scanRef: string, role: SessionRole, ttl: number) {
+  return {
+    Put: {
+      TableName: t.tableName,
+      Item: { ...resultKey(verificationId, scanRef), role, scanRef, ttl },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+}
 
 /** Update-expression parts that put a verification in (or take it out of) the sparse sweep index. */
 export function dueParts(
@@ -158,6 +177,90 @@ export function toAudit(item: Record<string, unknown>): AuditEntry {
   return entry as unknown as AuditEntry;
 }
 
+/**
+ * How DynamoDB refuses a transaction (its CancellationReasons, one per item, in order), read in this
+ * one place: a condition that failed is a lost race (the caller decides what it means); a conflict
+ * with another transaction, throttling or an internal error is worth trying again.
+ */
+const TRANSIENT_REASONS = new Set([
+  'TransactionConflict',
+  'ThrottlingError',
+  'ProvisionedThroughputExceeded',
+  'RequestLimitExceeded',
+  'InternalServerError',
+]);
+/** Errors of a whole request that are worth trying again once the SDK's own retries are spent. */
+const TRANSIENT_ERRORS = new Set([
+  'TransactionInProgressException',
+  'ThrottlingException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'InternalServerError',
+]);
+
+/** A transaction item's condition failed: each item's reason code, and the item as found when asked for. */
+export class ConditionFailed extends Error {
+  constructor(readonly reasons: { code: string; item?: Record<string, unknown> }[]) {
+    super(`transaction condition failed: ${reasons.map((r) => r.code).join(', ')}`);
+    this.name = 'ConditionFailed';
+  }
+
+  /** Whether item `index` (in the order written) is the one whose condition failed. */
+  failed(index: number): boolean {
+    return this.reasons[index]?.code === 'ConditionalCheckFailed';
+  }
+}
+
+export type TransactionRefusal = 'condition-failed' | 'transient' | 'other';
+
+export function classifyCancellation(err: TransactionCanceledException): TransactionRefusal {
+  const codes = (err.CancellationReasons ?? []).map((r) => r.Code ?? 'None').filter((c) => c !== 'None');
+  // No reasons at all: nothing says it is worth another try (the behaviour before reasons were read).
+  if (codes.length === 0 || codes.includes('ConditionalCheckFailed')) return 'condition-failed';
+  return codes.every((c) => TRANSIENT_REASONS.has(c)) ? 'transient' : 'other';
+}
+
+/** Attempts of a transaction in all (the SDK already retried each of them on throttling and 5xx). */
+export const TRANSACT_ATTEMPTS = 6;
+
+/**
+ * Writes a transaction: one ClientRequestToken for every attempt (a retry of one that committed, whose
+ * answer was lost, is answered by DynamoDB as the first was), transient refusals tried again with
+ * backoff and jitter, a failed condition thrown as ConditionFailed with the items as found.
+ */
+export async function transact(
+  t: Table,
+  items: NonNullable<TransactWriteCommandInput['TransactItems']>,
+  opts: { attempts?: number; baseMs?: number } = {},
+): Promise<void> {
+  const token = randomUUID();
+  const attempts = opts.attempts ?? TRANSACT_ATTEMPTS;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await t.doc.send(new TransactWriteCommand({ TransactItems: items, ClientRequestToken: token }));
+      return;
+    } catch (err) {
+      let retry = false;
+      if (err instanceof TransactionCanceledException) {
+        const refusal = classifyCancellation(err);
+        if (refusal === 'condition-failed') {
+          throw new ConditionFailed(
+            (err.CancellationReasons ?? []).map((r) => ({
+              code: r.Code ?? 'None',
+              item: r.Item ? unmarshall(r.Item as Record<string, AttributeValue>) : undefined,
+            })),
+          );
+        }
+        retry = refusal === 'transient';
+      } else {
+        retry = TRANSIENT_ERRORS.has((err as Error).name);
+      }
+      if (!retry || attempt >= attempts) throw err;
+      await sleep(backoffMs(attempt, opts.baseMs ?? 25, 1_000));
+    }
+  }
+}
+
 /** A conditional write that found its work already done is not an error. */
 export function ignoreConditionFailed(err: unknown): void {
   if (!(err instanceof ConditionalCheckFailedException)) throw err;
@@ -200,14 +303,22 @@ export async function readAll(t: Table, pk: string, projection?: string): Promis
 /** Every item of a verification's partition (the verification, its session slots, its audit lines). */
 export const readPartition = (t: Table, verificationId: string) => readAll(t, `V#${verificationId}`);
 
-/** A claim: true when the conditional write took, false when its condition did not hold. */
-export async function writeIf(write: Promise<unknown>): Promise<boolean> {
+/**
+ * A claim: true when the conditional write took, false when its condition did not hold. `mine` reads
+ * the item as found (ReturnValuesOnConditionCheckFailure: ALL_OLD): a write whose answer was lost, then
+ * retried by the SDK, fails its own condition on its own claim, and that is a success, not a rival.
+ */
+export async function writeIf(
+  write: Promise<unknown>,
+  mine?: (found: Record<string, unknown>) => boolean,
+): Promise<boolean> {
   try {
     await write;
     return true;
   } catch (err) {
-    if (err instanceof ConditionalCheckFailedException) return false;
-    throw err;
+    if (!(err instanceof ConditionalCheckFailedException)) throw err;
+    const found = err.Item ? unmarshall(err.Item as Record<string, AttributeValue>) : undefined;
+    return found !== undefined && mine?.(found) === true;
   }
 }
 

@@ -1,9 +1,4 @@
-/**
- * Verifications and decisions: the verification item, a client's start slot, and the writes that decide or
- * re-announce (each conditional on the version read).
- */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   type DecisionWrite,
   type Lease,
@@ -16,8 +11,8 @@ import {
   sessionsOf,
   type Verification,
 } from '../../app/model';
-import { slotPut } from './sessions';
 import {
+  ConditionFailed,
   dueParts,
   ignoreConditionFailed,
   isRecordedResult,
@@ -25,11 +20,13 @@ import {
   readPartition,
   reviewQueueParts,
   sessionKey,
+  slotPut,
   sweepShard,
   type Table,
   toAudit,
   toResult,
   toVerification,
+  transact,
   ttlAfter,
   updateExpression,
   updateVerification,
@@ -54,6 +51,9 @@ export async function snapshot(t: Table, verificationId: string): Promise<Snapsh
     results: items.filter((i) => String(i.sk).startsWith('RESULT#') && isRecordedResult(i)).map(toResult),
     audit: items.filter((i) => String(i.sk).startsWith('AUDIT#')).map(toAudit),
     boundDocuments: [...((main.boundDocuments as Set<string> | undefined) ?? [])],
+    ...(main.documentClaim
+      ? { documentClaim: main.documentClaim as NonNullable<Snapshot['documentClaim']> }
+      : {}),
   };
 }
 
@@ -64,7 +64,8 @@ export async function pendingForClient(t: Table, clientId: string): Promise<Star
   const item = out.Item;
   if (!item) return undefined;
   if (typeof item.claimId === 'string') {
-    return { claim: { id: item.claimId, until: Number(item.claimUntil) } };
+    const minted = item.minted as Verification | undefined;
+    return { claim: { id: item.claimId, until: Number(item.claimUntil), ...(minted ? { minted } : {}) } };
   }
   return { verificationId: item.verificationId as string };
 }
@@ -99,8 +100,11 @@ export async function claimStart(
         },
         ConditionExpression: condition.ConditionExpression,
         ...(Object.keys(condition.values).length ? { ExpressionAttributeValues: condition.values } : {}),
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     ),
+    // Its own claim, written by an attempt whose answer was lost: taken, not lost.
+    (found) => found.claimId === claim.id,
   );
 }
 
@@ -117,6 +121,20 @@ export async function releaseStart(t: Table, clientId: string, claimId: string):
     .catch(ignoreConditionFailed);
 }
 
+export async function stashStart(t: Table, clientId: string, claimId: string, minted: Verification) {
+  return writeIf(
+    t.doc.send(
+      new UpdateCommand({
+        TableName: t.tableName,
+        Key: pendingKey(clientId),
+        UpdateExpression: 'SET minted = :minted',
+        ConditionExpression: 'claimId = :id',
+        ExpressionAttributeValues: { ':minted': minted, ':id': claimId },
+      }),
+    ),
+  );
+}
+
 export async function create(
   t: Table,
   v: Verification,
@@ -126,55 +144,51 @@ export async function create(
 ) {
   const ttl = ttlAfter(v.createdAt, retentionDays);
   try {
-    await t.doc.send(
-      new TransactWriteCommand({
-        TransactItems: [
+    await transact(t, [
+      {
+        Put: {
+          TableName: t.tableName,
+          Item: {
+            ...vKey(v.verificationId),
+            gsi1pk: `CLIENT#${v.clientId}`,
+            gsi1sk: `${v.createdAt}#${v.verificationId}`,
+            ttl,
+            ...v,
+            sweepPk: sweepShard(v.verificationId),
+            sweepAt,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      ...sessionsOf(v).flatMap((s) => {
+        const { role } = s;
+        return [
           {
             Put: {
               TableName: t.tableName,
-              Item: {
-                ...vKey(v.verificationId),
-                gsi1pk: `CLIENT#${v.clientId}`,
-                gsi1sk: `${v.createdAt}#${v.verificationId}`,
-                ttl,
-                ...v,
-                sweepPk: sweepShard(v.verificationId),
-                sweepAt,
-              },
+              Item: { ...sessionKey(s.scanRef), verificationId: v.verificationId, role, ttl },
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
-          ...sessionsOf(v).flatMap((s) => {
-            const { role } = s;
-            return [
-              {
-                Put: {
-                  TableName: t.tableName,
-                  Item: { ...sessionKey(s.scanRef), verificationId: v.verificationId, role, ttl },
-                  ConditionExpression: 'attribute_not_exists(pk)',
-                },
-              },
-              slotPut(t, v.verificationId, s.scanRef, role, ttl),
-            ];
-          }),
-          {
-            Put: {
-              TableName: t.tableName,
-              Item: {
-                ...pendingKey(v.clientId),
-                verificationId: v.verificationId,
-                ttl: Math.floor(Date.parse(v.expiresAt) / 1000),
-              },
-              // Only under this start's claim (a claim that lapsed and was taken over has lost).
-              ConditionExpression: 'claimId = :claimId',
-              ExpressionAttributeValues: { ':claimId': claimId },
-            },
-          },
-        ],
+          slotPut(t, v.verificationId, s.scanRef, role, ttl),
+        ];
       }),
-    );
+      {
+        Put: {
+          TableName: t.tableName,
+          Item: {
+            ...pendingKey(v.clientId),
+            verificationId: v.verificationId,
+            ttl: Math.floor(Date.parse(v.expiresAt) / 1000),
+          },
+          // Only under this start's claim (a claim that lapsed and was taken over has lost).
+          ConditionExpression: 'claimId = :claimId',
+          ExpressionAttributeValues: { ':claimId': claimId },
+        },
+      },
+    ]);
   } catch (err) {
-    if (err instanceof TransactionCanceledException) throw new StartConflict();
+    if (err instanceof ConditionFailed) throw new StartConflict();
     throw err;
   }
 }

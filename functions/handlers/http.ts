@@ -1,7 +1,7 @@
 /** API Gateway HTTP API (payload 2.0) helpers: JSON answers, errors, raw bodies. */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { $ZodError } from 'zod/v4/core';
-import { Failure, type FailureKind, invalidInput } from '../app/errors';
+import { Failure, type FailureKind } from '../app/errors';
 
 export type HttpEvent = APIGatewayProxyEventV2;
 export type HttpResult = APIGatewayProxyStructuredResultV2;
@@ -34,6 +34,7 @@ export const ANSWERS: Record<FailureKind, { status: number; code: string }> = {
   CLAIM_DIFFERS: { status: 409, code: 'CLAIM_DIFFERS' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
   TOO_LARGE: { status: 413, code: 'PAYLOAD_TOO_LARGE' },
+  UNAVAILABLE: { status: 503, code: 'SERVICE_UNAVAILABLE' },
   PROVIDER_REFUSED: { status: 502, code: 'IDENFY_ERROR' },
   PROVIDER_UNAVAILABLE: { status: 503, code: 'IDENFY_UNAVAILABLE' },
 };
@@ -82,22 +83,6 @@ export function requireJson(event: HttpEvent): void {
       'UNSUPPORTED_MEDIA_TYPE',
       `content-type: must be application/json${type === undefined ? '' : `, not ${type.slice(0, 100)}`}`,
     );
-  }
-}
-
-/** Parses a JSON body; a body that is not JSON is a 400 naming the problem. */
-export function parseJsonBody(body: Buffer): unknown {
-  if (body.length === 0) throw invalidInput('(body): a JSON body is required');
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(body);
-  } catch {
-    throw invalidInput('(body): not valid UTF-8');
-  }
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw invalidInput('(body): malformed JSON');
   }
 }
 
