@@ -10,7 +10,7 @@ export interface Emulator {
   stop(): Promise<void>;
 }
 
-export async function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once('error', reject);
@@ -23,7 +23,7 @@ export async function freePort(): Promise<number> {
 }
 
 /** Whether nothing listens on 127.0.0.1:port yet (we bind there, so this is the check that matters). */
-export async function portFree(port: number): Promise<boolean> {
+export function portFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const srv = createServer();
     srv.once('error', () => resolve(false));

@@ -89,7 +89,7 @@ export class QueueRunner {
    */
   async drained(): Promise<boolean> {
     if (this.active > 0) return false;
-    return queueEmpty(this.sqs, this.opts.queueUrl);
+    return await queueEmpty(this.sqs, this.opts.queueUrl);
   }
 
   private async handle(messages: Message[]): Promise<void> {

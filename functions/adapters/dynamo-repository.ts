@@ -6,7 +6,7 @@
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { VerificationRepository } from '../app/model';
+import type { VerificationRepository } from '../app/ports/repository';
 import * as erasure from './dynamo/erasure';
 import * as lists from './dynamo/lists';
 import * as outbox from './dynamo/outbox';

@@ -1,6 +1,8 @@
 /** Publishes status events to the EventBridge bus; a partially failed PutEvents is a failure. */
 import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { type EventPublisher, type OutboxEvent, PublishRefused } from '../app/model';
+import type { OutboxEvent } from '../app/model';
+import type { EventPublisher } from '../app/ports/services';
+import { PublishRefused } from '../app/store-errors';
 
 export class EventBridgePublisher implements EventPublisher {
   constructor(

@@ -5,7 +5,7 @@
  */
 
 import { IdenfyError } from '../app/errors';
-import type { IdenfyApi, TokenRequest } from '../app/model';
+import type { IdenfyApi, TokenRequest } from '../app/ports/services';
 
 export interface IdenfyClientOptions {
   baseUrl: string;

@@ -1,7 +1,7 @@
 /** iDenfy keys and the continue-link key, from Secrets Manager, cached by Powertools Parameters. */
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import * as z from 'zod/mini';
-import type { IdenfySecrets } from '../app/model';
+import type { IdenfySecrets } from '../app/ports/services';
 import '../shared/zod';
 
 const secretSchema = z.object({

@@ -1,6 +1,6 @@
 /** The FIFO work queue: one message group per verification, one deduplication id per recorded result. */
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { WorkQueue } from '../app/model';
+import type { WorkQueue } from '../app/ports/services';
 
 export class SqsWorkQueue implements WorkQueue {
   constructor(

@@ -4,9 +4,10 @@
  * afresh at once (its start slot points at a verification that is no longer pending).
  */
 import { invalidState, notFound } from './errors';
-import { bindDocuments, type FinaliseDeps, publishOutbox, writeDecision } from './finalise-verification';
+import { bindDocuments, type FinaliseDeps, writeDecision } from './finalise-verification';
 import { getVerificationView } from './get-verification';
-import { VersionConflict } from './model';
+import { publishOutbox } from './outbox';
+import { VersionConflict } from './store-errors';
 
 export type CancelDeps = Pick<
   FinaliseDeps,

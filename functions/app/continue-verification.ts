@@ -3,12 +3,14 @@ import { sessionDeadline } from '../domain/lifecycle';
 import type { SessionResult } from '../domain/types';
 import { checkContinueToken } from '../shared/continue-token';
 import { busy, Failure, invalidInput, notFound, unavailable } from './errors';
-import type { IdenfyApi, SessionRef, Verification, VerificationRepository } from './model';
-import { VersionConflict } from './model';
+import type { SessionRef, Verification } from './model';
+import type { SessionStore, VerificationReads } from './ports/repository';
+import type { IdenfyApi } from './ports/services';
 import { CLAIM_WAIT_MS, claimPause, documentTokenType, START_CLAIM_MS } from './start-verification';
+import { VersionConflict } from './store-errors';
 
 export interface ContinueDeps {
-  repo: VerificationRepository;
+  repo: VerificationReads & SessionStore;
   idenfy: IdenfyApi;
   now: () => Date;
   continueLinkKey: string;

@@ -6,16 +6,12 @@
 import { nextErasureAttempt, sessionDeadline } from '../domain/lifecycle';
 import { IdenfyError, invalidState, notFound } from './errors';
 import { erasureView } from './get-verification';
-import {
-  type Erasure,
-  type IdenfyApi,
-  sessionsOf,
-  type Verification,
-  type VerificationRepository,
-} from './model';
+import { type Erasure, sessionsOf, type Verification } from './model';
+import type { ErasureStore, VerificationReads } from './ports/repository';
+import type { IdenfyApi } from './ports/services';
 
 export interface EraseDeps {
-  repo: VerificationRepository;
+  repo: VerificationReads & ErasureStore;
   idenfy: Pick<IdenfyApi, 'deleteSession'>;
   now: () => Date;
   retentionDays: number;

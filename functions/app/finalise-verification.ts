@@ -6,47 +6,28 @@ import { type Decision, type DecisionInput, decide } from '../domain/decide';
 import { expiryReasons, OUTBOX_RETRY_MS } from '../domain/lifecycle';
 import type { DecisionPolicy } from '../domain/policy';
 import { DEFAULT_IDENTITY_DOCUMENT_TYPES, type SessionResult } from '../domain/types';
-import { backoffMs, sleep } from '../shared/backoff';
-import type {
-  DocumentBinding,
-  EventPublisher,
-  OutboxEvent,
-  ProviderResultChange,
-  Snapshot,
-  Verification,
-  VerificationRepository,
-} from './model';
-import { OutboxBusy, PublishRefused, sessionsOf, VersionConflict } from './model';
-import { dueAt } from './schedule';
+import { finalizedEvent, providerResultChangedEvent, resultFor } from './events/builders';
+import type { DocumentBinding, ProviderResultChange, Snapshot, Verification } from './model';
+import { sessionsOf } from './model';
+import { type OutboxDeps, outboxClaim, publishOutbox } from './outbox';
+import type { DecisionStore, OutboxStore, SessionStore, VerificationReads } from './ports/repository';
+import { VersionConflict } from './store-errors';
 
-export interface FinaliseDeps {
-  repo: VerificationRepository;
-  publisher: EventPublisher;
+export interface FinaliseDeps extends OutboxDeps {
+  repo: VerificationReads & Pick<SessionStore, 'results'> & DecisionStore & OutboxStore;
   policy: DecisionPolicy;
-  now: () => Date;
-  /** Identifies this run's claim on an outbox event. */
-  runId: string;
-  /** Days before a verified second document's expiry to announce it. */
-  noticeDays: number;
   /** How long personal data is kept (the document bindings live as long as their verification). */
   retentionDays: number;
   /** Told about each decision written (for metrics). */
   onDecision?: (decision: Decision) => void;
   /** Told when a final result contradicts a decision already made (a metric, an alarm). */
   onProviderResultChanged?: (change: ProviderResultChange) => void;
-  /** Told when an event could not be published now and is left to the sweep (a metric, a log line). */
-  onPublishDeferred?: (eventId: string, err: unknown) => void;
 }
 
 export interface FinaliseOptions {
   /** The sessions' lifetime is over (the sweep says so): what has not decided yet is abandoned. */
   deadlinePassed?: boolean;
 }
-
-/** How long a claim to publish holds: longer than one comparator run (30 s timeout). */
-export const OUTBOX_LEASE_MS = 60_000;
-/** Publishes of an event the bus refused, within one run, before it is left to the sweep. */
-export const PUBLISH_ATTEMPTS = 3;
 
 export type FinaliseOutcome =
   | 'not-found'
@@ -76,17 +57,7 @@ export async function finaliseVerification(
       // A final result that contradicts the decision: the status stays, subscribers and a person are told.
       const change = providerResultChange(v, results, deps.now());
       if (!change) return republished ? 'republished' : 'already-final';
-      const outbox = nextOutboxEvent(v, 'Verification Provider Result Changed', {
-        status: v.status,
-        previousStatus: v.status,
-        reasons: v.reasons,
-        sessions: eventSessions(v, results),
-        checks: v.checks ?? {},
-        decidedAt: v.decidedAt,
-        session: change.role,
-        overall: change.overall,
-        previousOverall: change.previousOverall,
-      });
+      const outbox = providerResultChangedEvent({ ...v, status: v.status }, results, change);
       try {
         const saved = await deps.repo.saveProviderResultChange(
           verificationId,
@@ -152,18 +123,12 @@ export async function writeDecision(
   v: Verification,
   results: SessionResult[],
   decision: Decision,
-  deps: Pick<FinaliseDeps, 'repo' | 'publisher' | 'now' | 'runId' | 'noticeDays' | 'policy' | 'onDecision'>,
+  deps: Pick<FinaliseDeps, 'publisher' | 'now' | 'runId' | 'noticeDays' | 'policy' | 'onDecision'> & {
+    repo: Pick<DecisionStore, 'saveDecision'>;
+  },
 ): Promise<Verification> {
   const decidedAt = deps.now().toISOString();
-  const outbox = nextOutboxEvent(v, 'Verification Finalized', {
-    status: decision.status,
-    previousStatus: v.status,
-    reasons: decision.reasons,
-    policyVersion: deps.policy.policyVersion,
-    sessions: eventSessions(v, results),
-    checks: decision.checks,
-    decidedAt,
-  });
+  const outbox = finalizedEvent(v, results, decision, decidedAt, deps.policy.policyVersion);
   const saved = await deps.repo.saveDecision(v.verificationId, v.version, {
     ...decision,
     decidedAt,
@@ -224,7 +189,7 @@ function documentsRead(v: Verification, results: SessionResult[]): DocumentBindi
 export async function bindDocuments(
   v: Verification,
   results: SessionResult[],
-  deps: Pick<FinaliseDeps, 'repo' | 'retentionDays'>,
+  deps: Pick<FinaliseDeps, 'retentionDays'> & { repo: Pick<DecisionStore, 'bindDocuments'> },
 ): Promise<boolean> {
   const documents = documentsRead(v, results);
   if (documents.length === 0) return false;
@@ -236,7 +201,10 @@ export async function bindDocuments(
 }
 
 /** After the decision: binds a document a later result read, once (the status does not move). */
-async function bindLateDocuments(snapshot: Snapshot, deps: Pick<FinaliseDeps, 'repo' | 'retentionDays'>) {
+async function bindLateDocuments(
+  snapshot: Snapshot,
+  deps: Pick<FinaliseDeps, 'retentionDays'> & { repo: Pick<DecisionStore, 'bindDocuments'> },
+) {
   const { verification: v, results, boundDocuments } = snapshot;
   if (v.erasure) return;
   const unbound = documentsRead(v, results).filter((d) => !boundDocuments.includes(d.digest));
@@ -245,99 +213,4 @@ async function bindLateDocuments(snapshot: Snapshot, deps: Pick<FinaliseDeps, 'r
     // Erased meanwhile: nothing to bind any more.
     if (!(err instanceof VersionConflict)) throw err;
   });
-}
-
-/**
- * Publishes the outbox event if not yet published; true when it published. Throws OutboxBusy (so the
- * message is retried) when another run is publishing it right now. An event the bus refused is tried
- * again at once (it was certainly not published); one that still fails, or whose outcome is unknown
- * (a lost answer), is left to the sweep, which publishes every unpublished event at its `sweepAt`: the
- * decision stands, and the work message need not fail for it (docs/failure-modes.md).
- */
-export async function publishOutbox(
-  v: Verification,
-  deps: Pick<FinaliseDeps, 'repo' | 'publisher' | 'now' | 'runId' | 'noticeDays' | 'onPublishDeferred'>,
-  /** The write that created this outbox event also claimed it for this run. */
-  claimedByWrite = false,
-): Promise<boolean> {
-  if (!v.outbox || (v.publishedVersion ?? 0) >= v.outbox.version) return false;
-  const claimed =
-    claimedByWrite ||
-    (await deps.repo.claimOutbox(
-      v.verificationId,
-      v.outbox.version,
-      deps.runId,
-      deps.now(),
-      OUTBOX_LEASE_MS,
-    ));
-  if (!claimed) {
-    const current = await deps.repo.get(v.verificationId);
-    if ((current?.publishedVersion ?? 0) >= v.outbox.version) return false;
-    throw new OutboxBusy();
-  }
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await deps.publisher.publish(v.outbox);
-      break;
-    } catch (err) {
-      if (err instanceof PublishRefused && attempt < PUBLISH_ATTEMPTS) {
-        await sleep(backoffMs(attempt, 100, 1_000));
-        continue;
-      }
-      // The claim goes at once: the sweep (or the next run) need not wait out its lease.
-      await deps.repo.releaseOutbox(v.verificationId, deps.runId).catch(() => {});
-      deps.onPublishDeferred?.(v.outbox.eventId, err);
-      return false;
-    }
-  }
-  await deps.repo.markPublished(v.verificationId, v.outbox.version, dueAt(v, deps.noticeDays));
-  return true;
-}
-
-/** A verification's next outbox event: the next version, its stable eventId and the detail's common head. */
-export function nextOutboxEvent(
-  v: Verification,
-  detailType: OutboxEvent['detailType'],
-  detail: Record<string, unknown>,
-): OutboxEvent {
-  const version = v.version + 1;
-  const eventId = `${v.verificationId}#${version}`;
-  return {
-    eventId,
-    detailType,
-    version,
-    detail: {
-      schemaVersion: 1,
-      eventId,
-      verificationId: v.verificationId,
-      clientId: v.clientId,
-      method: v.method,
-      ...detail,
-    },
-  };
-}
-
-/** A claim to publish for this run, written with the outbox event. */
-export function outboxClaim(deps: Pick<FinaliseDeps, 'runId' | 'now'>) {
-  return { runId: deps.runId, until: deps.now().getTime() + OUTBOX_LEASE_MS };
-}
-
-export function resultFor(results: SessionResult[], role: SessionResult['role'], scanRef: string) {
-  return results.find((r) => r.role === role && r.scanRef === scanRef);
-}
-
-/** Session summaries for events: statuses and document type only. */
-export function eventSessions(v: Verification, results: SessionResult[]) {
-  const identity = resultFor(results, 'IDENTITY', v.identity.scanRef);
-  const document = v.document ? resultFor(results, 'DOCUMENT', v.document.scanRef) : undefined;
-  return {
-    identity: { scanRef: v.identity.scanRef, overall: identity?.overall ?? null },
-    document: v.document
-      ? {
-          scanRef: v.document.scanRef,
-          overall: document?.overall ?? null,
-          docType: document?.document.documentType ?? null,
-        }
-      : null,
-  };
 }

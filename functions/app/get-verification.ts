@@ -2,9 +2,10 @@
 
 import type { SessionResult } from '../domain/types';
 import { notFound } from './errors';
-import type { AuditEntry, SessionRef, Verification, VerificationRepository } from './model';
+import type { AuditEntry, SessionRef, Verification } from './model';
+import type { VerificationReads } from './ports/repository';
 
-export async function getVerificationView(verificationId: string, repo: VerificationRepository) {
+export async function getVerificationView(verificationId: string, repo: VerificationReads) {
   const snapshot = await repo.snapshot(verificationId);
   if (!snapshot) throw notFound('verification');
   return view(snapshot.verification, snapshot.results, snapshot.audit);

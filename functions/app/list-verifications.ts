@@ -4,7 +4,8 @@
  */
 import { invalidInput } from './errors';
 import { summary } from './get-verification';
-import { InvalidCursor, type VerificationRepository } from './model';
+import type { ListStore } from './ports/repository';
+import { InvalidCursor } from './store-errors';
 
 export interface ListRequest {
   /** A client's list; without it, the review queue. */
@@ -13,7 +14,7 @@ export interface ListRequest {
   cursor?: string;
 }
 
-export async function listVerifications(req: ListRequest, repo: VerificationRepository) {
+export async function listVerifications(req: ListRequest, repo: ListStore) {
   try {
     const after = decodeCursor(req.cursor);
     const page =

@@ -1,4 +1,8 @@
-/** What the application stores about a verification and the ports (adapters) it works through. */
+/**
+ * What the application stores about a verification: the record, its sessions, its outbox, its audit
+ * lines and the writes that change it. The ports it is read and written through are in ports/; the
+ * ways a write can be refused, in store-errors.ts.
+ */
 import type {
   FinalStatus,
   MatchReport,
@@ -10,6 +14,9 @@ import type {
   SessionRole,
   Status,
 } from '../domain/types';
+import type { OutboxEvent } from './events/outbox-event';
+
+export type { OutboxEvent };
 
 export interface SessionRef {
   scanRef: string;
@@ -25,18 +32,6 @@ export interface FinalUrls {
   successUrl: string;
   errorUrl: string;
   unverifiedUrl: string;
-}
-
-/** An event waiting to be (or already) published for a status version: the outbox. */
-export interface OutboxEvent {
-  eventId: string;
-  detailType:
-    | 'Verification Finalized'
-    | 'Verification Reviewed'
-    | 'Verification Document Expiring'
-    | 'Verification Provider Result Changed';
-  detail: Record<string, unknown>;
-  version: number;
 }
 
 /** iDenfy sent a final result for a session that differs from the one the decision was made on. */
@@ -178,156 +173,6 @@ export interface Page<T> {
   next?: Record<string, unknown>;
 }
 
-export interface VerificationRepository {
-  get(verificationId: string): Promise<Verification | undefined>;
-  /** The verification, its results, its audit trail and the documents it bound, in one read. */
-  snapshot(verificationId: string): Promise<Snapshot | undefined>;
-  /** A client's verifications, newest first. */
-  listByClient(clientId: string, limit: number, after?: Record<string, unknown>): Promise<Page<Verification>>;
-  /** The verifications waiting for a person (REQUIRES_REVIEW, not erased), across clients, oldest decision first. */
-  listForReview(limit: number, after?: Record<string, unknown>): Promise<Page<Verification>>;
-  /** The client's start slot: the verification that may still block a new start, or a start's claim. */
-  pendingForClient(clientId: string): Promise<StartSlot | undefined>;
-  /**
-   * Claims the client's start slot before iDenfy is called: true when this caller may mint the token.
-   * `seen` is the slot as read (undefined: empty); false when anything else changed it meanwhile.
-   */
-  claimStart(clientId: string, claim: Lease, seen: StartSlot | undefined, now: Date): Promise<boolean>;
-  /** Gives the claim up (iDenfy failed): the next start need not wait for the lease. */
-  releaseStart(clientId: string, claimId: string): Promise<void>;
-  /**
-   * Keeps, under the caller's claim, the verification whose token iDenfy already minted but which
-   * could not be stored: the next start stores it instead of minting another. False once the claim is lost.
-   */
-  stashStart(clientId: string, claimId: string, minted: Verification): Promise<boolean>;
-  /**
-   * Stores a new verification with its session lookups, and points the client's slot at it, atomically;
-   * only while `claimId` still holds the slot (else StartConflict).
-   */
-  create(v: Verification, claimId: string, retentionDays: number, sweepAt: string): Promise<void>;
-  /**
-   * Claims the right to create the document session before iDenfy is called (and notes that the
-   * browser came back through the identity step's success link): false when the session exists,
-   * another unexpired claim holds it, the verification is no longer PENDING (or erased), or the
-   * identity session's recorded result is a denial (final or not), checked in the same write.
-   */
-  claimDocumentSession(
-    verificationId: string,
-    identityScanRef: string,
-    claim: Lease,
-    now: Date,
-  ): Promise<boolean>;
-  /** Notes the first way the browser came back from the identity step (its link is then used up). */
-  markIdentityReturned(verificationId: string, outcome: 'error' | 'unverified'): Promise<void>;
-  releaseDocumentSession(verificationId: string, claimId: string): Promise<void>;
-  /**
-   * Keeps, under the caller's claim, the document session iDenfy already minted but which could not be
-   * attached: the next follow of the link attaches it instead of minting another. False once the claim is lost.
-   */
-  stashDocumentSession(verificationId: string, claimId: string, minted: SessionRef): Promise<boolean>;
-  /**
-   * Attaches the document session under the caller's claim, once, while the verification is PENDING;
-   * returns the stored one when another call won.
-   */
-  attachDocumentSession(
-    verificationId: string,
-    session: SessionRef,
-    claimId: string,
-    retentionDays: number,
-    sweepAt: string,
-  ): Promise<SessionRef>;
-  findSession(scanRef: string): Promise<{ verificationId: string; role: SessionRole } | undefined>;
-  /** One conditional write into the session's slot of the verification (written when the session was made). */
-  recordResult(
-    verificationId: string,
-    result: NewResult,
-    retentionDays: number,
-  ): Promise<{ outcome: RecordOutcome; resultVersion: number }>;
-  results(verificationId: string): Promise<SessionResult[]>;
-  /**
-   * Binds documents (their keyed binding digests) to the verification and its client, then tells
-   * whether any of them (under its digest, or the older form of it) is bound to a verification of
-   * another client. Refused (VersionConflict) once it is erased.
-   */
-  bindDocuments(
-    verificationId: string,
-    clientId: string,
-    documents: DocumentBinding[],
-    /** Kept as long as the verification: its createdAt and the retention period. */
-    retention: { from: string; days: number },
-  ): Promise<{ otherClient: boolean }>;
-  /** Conditional on the version read: throws VersionConflict when someone else decided first. */
-  saveDecision(
-    verificationId: string,
-    expectedVersion: number,
-    decision: DecisionWrite,
-  ): Promise<Verification>;
-  /** A person's review, with its audit line, atomically; VersionConflict when it is no longer REQUIRES_REVIEW. */
-  saveReview(
-    verificationId: string,
-    expectedVersion: number,
-    review: ReviewWrite,
-    audit: AuditEntry,
-    retentionDays: number,
-  ): Promise<void>;
-  /**
-   * Records a contradicting provider result and its outbox event; VersionConflict when the verification
-   * changed meanwhile. Never for an erased verification (VersionConflict too).
-   */
-  saveProviderResultChange(
-    verificationId: string,
-    expectedVersion: number,
-    change: ProviderResultChange,
-    outbox: OutboxEvent,
-    sweepAt: string,
-    claim: OutboxClaim,
-  ): Promise<Verification>;
-  /** The expiring-document notice, once; VersionConflict when the verification changed meanwhile. */
-  saveExpiringNotice(
-    verificationId: string,
-    expectedVersion: number,
-    outbox: OutboxEvent,
-    notifiedAt: string,
-    sweepAt: string,
-    claim: OutboxClaim,
-  ): Promise<Verification>;
-  /**
-   * Claims the right to publish an unpublished outbox version for `leaseMs`: false when it is already
-   * published or another run holds an unexpired claim. Keeps two racing runs from both publishing.
-   */
-  claimOutbox(
-    verificationId: string,
-    version: number,
-    runId: string,
-    now: Date,
-    leaseMs: number,
-  ): Promise<boolean>;
-  /** Gives a claim up after a failed publish, so a retry need not wait for the lease. */
-  releaseOutbox(verificationId: string, runId: string): Promise<void>;
-  /** Marks the version published and sets when the sweep next has work for it (null: none). */
-  markPublished(verificationId: string, version: number, nextDue: string | null): Promise<void>;
-  /** Reschedules the sweep if nobody rescheduled it since `seen` was read (compare-and-set). */
-  reschedule(verificationId: string, seen: string | undefined, next: string | null): Promise<void>;
-  /** Notes the one /status call made for a session (and a running review at iDenfy, if it said so). */
-  markReconciled(verificationId: string, scanRef: string, reviewingUntil?: string): Promise<void>;
-  /** Verifications whose next sweep is due at `now`, oldest due first. */
-  dueForSweep(now: Date, limit: number, after?: Record<string, unknown>): Promise<Page<string>>;
-  /**
-   * Removes the personal data (claimed data, results' document data, report, review notes, document
-   * bindings) and writes the erasure and its audit line, atomically, conditional on what it read:
-   * `changed` when a review or a binding was written meanwhile (read again and retry), `refused` when
-   * it is PENDING or already erased.
-   */
-  erase(
-    verificationId: string,
-    erasure: Erasure,
-    audit: AuditEntry,
-    retentionDays: number,
-  ): Promise<'erased' | 'changed' | 'refused'>;
-  /** Records the outcome of asking iDenfy to delete one session. */
-  saveErasureProgress(verificationId: string, erasure: Erasure): Promise<void>;
-}
-
 /** What one read of a verification's partition holds. */
 export interface Snapshot {
   verification: Verification;
@@ -356,94 +201,6 @@ export interface Lease {
 export type StartSlot =
   | { verificationId: string; claim?: undefined }
   | { verificationId?: undefined; claim: Lease & { minted?: Verification } };
-
-export class StartConflict extends Error {
-  constructor() {
-    super('another verification was started for this client meanwhile');
-    this.name = 'StartConflict';
-  }
-}
-
-/** Another run is publishing this verification's event: retry later (it may crash before it is out). */
-export class OutboxBusy extends Error {
-  constructor() {
-    super('another run is publishing this event');
-    this.name = 'OutboxBusy';
-  }
-}
-
-/** A list cursor that this API did not hand out for this client. */
-export class InvalidCursor extends Error {
-  constructor() {
-    super('cursor: not a cursor of this list');
-    this.name = 'InvalidCursor';
-  }
-}
-
-export class VersionConflict extends Error {
-  constructor() {
-    super('the verification changed meanwhile');
-    this.name = 'VersionConflict';
-  }
-}
-
-export interface WorkQueue {
-  /** Asks the comparator to look at a verification; deduplicated per recorded result. */
-  send(verificationId: string, deduplicationId: string): Promise<void>;
-}
-
-export interface EventPublisher {
-  /**
-   * Throws when the event was not accepted: PublishRefused when the bus said so (FailedEntryCount > 0:
-   * it was not published), anything else when the outcome is unknown (a lost answer may have been published).
-   */
-  publish(event: OutboxEvent): Promise<void>;
-}
-
-/** The bus refused the event (an entry failed): it was certainly not published, so it may be tried again at once. */
-export class PublishRefused extends Error {
-  constructor(reason: string) {
-    super(`PutEvents refused the event: ${reason}`);
-    this.name = 'PublishRefused';
-  }
-}
-
-export interface TokenRequest {
-  clientId: string;
-  tokenType: 'IDENTIFICATION' | 'DOCUMENT';
-  externalRef: string;
-  callbackUrl: string;
-  successUrl: string;
-  errorUrl: string;
-  unverifiedUrl: string;
-  firstName?: string;
-  lastName?: string;
-  dateOfBirth?: string;
-  documents?: string[];
-  locale?: string;
-  expiryTime?: number;
-  /** iDenfy's additional-step configuration (docs/idenfy-api.md §6); the account default when absent. */
-  additionalSteps?: Record<string, unknown>;
-  /** iDenfy's sandbox outcome: the session ends at once with it, without a person (DEV keys only). */
-  dummyStatus?: string;
-}
-
-export interface IdenfyApi {
-  createToken(request: TokenRequest): Promise<{ scanRef: string; authToken: string; redirectUrl: string }>;
-  /** iDenfy's /api/v2/status of a session (APPROVED, DENIED, SUSPECTED, REVIEWING, ACTIVE, EXPIRED, …). */
-  sessionStatus(
-    scanRef: string,
-  ): Promise<{ status: string; fraudTags: string[]; mismatchTags: string[]; face?: string | null }>;
-  /** Asks iDenfy to delete a session: `not-yet` while its token can still be used. */
-  deleteSession(scanRef: string): Promise<'deleted' | 'not-found' | 'not-yet'>;
-}
-
-export interface IdenfySecrets {
-  apiKey: string;
-  apiSecret: string;
-  webhookSigningKey: string;
-  continueLinkKey: string;
-}
 
 /** A verification's iDenfy sessions, each with its role: the one place the list and the roles are made. */
 export function sessionsOf(

@@ -6,10 +6,12 @@ import { isValidSignature } from '../shared/signature';
 import { documentDigests } from './document-digests';
 import { Failure, invalidInput, unavailable } from './errors';
 import { parseJsonBody } from './json-body';
-import type { RecordOutcome, VerificationRepository, WorkQueue } from './model';
+import type { RecordOutcome } from './model';
+import type { SessionStore, StartStore, VerificationReads } from './ports/repository';
+import type { WorkQueue } from './ports/services';
 
 export interface WebhookDeps {
-  repo: VerificationRepository;
+  repo: SessionStore & Pick<StartStore, 'pendingForClient'> & Pick<VerificationReads, 'get'>;
   queue: WorkQueue;
   signingKey: string;
   /** Our own key for document-number hashes (SAME_DOCUMENT_TWICE, DOCUMENT_SEEN_FOR_ANOTHER_CLIENT). */

@@ -1,16 +1,12 @@
 /** Use case: a person decides a verification that needs review (docs/architecture.md §2–§3). Audited, published once. */
 import { OUTBOX_RETRY_MS, type ReviewDecision, reviewTransition } from '../domain/lifecycle';
 import { changed, invalidState, notFound } from './errors';
-import {
-  eventSessions,
-  type FinaliseDeps,
-  nextOutboxEvent,
-  outboxClaim,
-  publishOutbox,
-} from './finalise-verification';
+import { reviewedEvent } from './events/builders';
 import { getVerificationView } from './get-verification';
 import type { AuditEntry, Verification } from './model';
-import { VersionConflict } from './model';
+import { type OutboxDeps, outboxClaim, publishOutbox } from './outbox';
+import type { OutboxStore, ReviewStore, VerificationReads } from './ports/repository';
+import { VersionConflict } from './store-errors';
 
 export interface ReviewRequest {
   decision: ReviewDecision;
@@ -20,10 +16,8 @@ export interface ReviewRequest {
   principal: string | null;
 }
 
-export type ReviewDeps = Pick<
-  FinaliseDeps,
-  'repo' | 'publisher' | 'now' | 'runId' | 'noticeDays' | 'onPublishDeferred'
-> & {
+export type ReviewDeps = OutboxDeps & {
+  repo: VerificationReads & ReviewStore & OutboxStore;
   retentionDays: number;
 };
 
@@ -39,15 +33,7 @@ export async function reviewVerification(verificationId: string, req: ReviewRequ
   if (!to) throw notReviewable(v.status);
 
   const at = deps.now().toISOString();
-  const outbox = nextOutboxEvent(v, 'Verification Reviewed', {
-    status: to.status,
-    previousStatus: v.status,
-    reasons: to.reasons,
-    sessions: eventSessions(v, results),
-    checks: v.checks ?? {},
-    review: { decision: req.decision, reviewedAt: at },
-    decidedAt: v.decidedAt ?? at,
-  });
+  const outbox = reviewedEvent(v, results, to, { decision: req.decision, reviewedAt: at });
   const audit: AuditEntry = {
     at,
     action: 'REVIEWED',

@@ -5,11 +5,13 @@ import { backoffMs, sleep } from '../shared/backoff';
 import { signContinueToken } from '../shared/continue-token';
 import type { StartVerificationRequest } from '../shared/schemas';
 import { busy, Failure, unavailable } from './errors';
-import type { FinalUrls, IdenfyApi, SessionRef, Verification, VerificationRepository } from './model';
-import { StartConflict } from './model';
+import type { FinalUrls, SessionRef, Verification } from './model';
+import type { SessionStore, StartStore, VerificationReads } from './ports/repository';
+import type { IdenfyApi } from './ports/services';
+import { StartConflict } from './store-errors';
 
 export interface StartDeps {
-  repo: VerificationRepository;
+  repo: VerificationReads & StartStore & Pick<SessionStore, 'results'>;
   idenfy: IdenfyApi;
   now: () => Date;
   newId: () => string;

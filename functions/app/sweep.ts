@@ -16,20 +16,20 @@ import {
   reconcile,
 } from '../domain/lifecycle';
 import { deleteAtIdenfy } from './erase-verification';
-import {
-  type FinaliseDeps,
-  finaliseVerification,
-  nextOutboxEvent,
-  outboxClaim,
-  publishOutbox,
-  resultFor,
-} from './finalise-verification';
-import type { IdenfyApi, Verification } from './model';
-import { sessionsOf, VersionConflict } from './model';
+import { documentExpiringEvent, resultFor } from './events/builders';
+import { type FinaliseDeps, finaliseVerification } from './finalise-verification';
+import type { Verification } from './model';
+import { sessionsOf } from './model';
+import { outboxClaim, publishOutbox } from './outbox';
+import type { VerificationRepository } from './ports/repository';
+import type { IdenfyApi } from './ports/services';
 import { contentDigest } from './record-webhook';
 import { dueAt } from './schedule';
+import { VersionConflict } from './store-errors';
 
-export interface SweepDeps extends FinaliseDeps {
+export interface SweepDeps extends Omit<FinaliseDeps, 'repo'> {
+  /** The sweep does a little of everything: the whole repository. */
+  repo: VerificationRepository;
   idenfy: Pick<IdenfyApi, 'sessionStatus' | 'deleteSession'>;
   retentionDays: number;
   /**
@@ -186,9 +186,7 @@ async function abandon(v: Verification, deps: SweepDeps): Promise<SweepOutcome> 
 async function announceExpiring(v: Verification, deps: SweepDeps): Promise<SweepOutcome> {
   const now = deps.now();
   const expiresOn = v.documentExpiresOn as string;
-  const outbox = nextOutboxEvent(v, 'Verification Document Expiring', {
-    status: v.status,
-    documentType: v.report?.documentChecks?.documentType?.value ?? null,
+  const outbox = documentExpiringEvent(v, {
     documentExpiresOn: expiresOn,
     // As of the run's schedule (what made it due), not of the moment it happened to start.
     daysLeft: daysUntil(expiresOn, deps.dueBy ?? now),

@@ -3,6 +3,7 @@
  * Returns `undefined` while there is nothing to decide yet (waiting for final results).
  */
 import { countryCode } from './countries';
+import { type Finding, statusOf } from './decision-table';
 import { comparePeople } from './match';
 import { parseIsoDate } from './normalise';
 import type { DecisionPolicy } from './policy';
@@ -16,7 +17,6 @@ import type {
   PublicChecks,
   ReasonCode,
   SessionResult,
-  Verdict,
 } from './types';
 
 export interface DecisionInput {
@@ -32,9 +32,6 @@ export interface DecisionInput {
   /** The second session was an IDENTIFICATION session: its face verdict must be FACE_MATCH. */
   documentFaceCheck?: boolean;
 }
-
-/** Findings that may be innocent (a date not read, a document expired since): a person looks, never a rejection. */
-const ALWAYS_REVIEW = new Set<ReasonCode>(['DOCUMENT_VALIDITY_EXPIRED', 'FIELD_MISSING']);
 
 /** Older than this is no living person's date of birth. */
 export const MAX_AGE_YEARS = 130;
@@ -59,88 +56,73 @@ function finalResult(r: SessionResult | undefined): SessionResult | undefined {
   return r.final || isExpired(r) ? r : undefined;
 }
 
-const FIELD_REASONS: Record<ComparedField, { MISMATCH: ReasonCode; PARTIAL: ReasonCode }> = {
+const FIELD_REASONS: Record<ComparedField, Record<'MISMATCH' | 'PARTIAL', Finding>> = {
   firstName: { MISMATCH: 'FIRST_NAME_MISMATCH', PARTIAL: 'FIRST_NAME_PARTIAL_MATCH' },
   lastName: { MISMATCH: 'LAST_NAME_MISMATCH', PARTIAL: 'LAST_NAME_PARTIAL_MATCH' },
+  // Dates are equal or not: never PARTIAL.
   dateOfBirth: { MISMATCH: 'DATE_OF_BIRTH_MISMATCH', PARTIAL: 'DATE_OF_BIRTH_MISMATCH' },
 };
 
+/**
+ * Collects the findings (in the order a reader meets them), then concludes through the decision table
+ * (./decision-table.ts): what each finding means is decided there, once, not here.
+ */
 export function decide(input: DecisionInput, policy: DecisionPolicy, now: Date): Decision | undefined {
   const identity = finalResult(input.identity);
   const document = finalResult(input.document);
-  const emptyReport: MatchReport = { policyVersion: policy.policyVersion, pairs: {} };
+  const findings = new Set<Finding>();
+  const report: MatchReport = { policyVersion: policy.policyVersion, pairs: {} };
+  const conclude = (checks: PublicChecks = {}): Decision => ({
+    status: statusOf(findings, policy),
+    reasons: [...findings],
+    report,
+    checks,
+  });
 
   // Denial decides at once, without waiting for the other session.
-  const denied: ReasonCode[] = [];
-  if (identity?.overall === 'DENIED') denied.push('IDENTITY_SESSION_DENIED');
-  if (document?.overall === 'DENIED') denied.push('DOCUMENT_SESSION_DENIED');
-  if (denied.length > 0) {
+  if (identity?.overall === 'DENIED') findings.add('IDENTITY_SESSION_DENIED');
+  if (document?.overall === 'DENIED') findings.add('DOCUMENT_SESSION_DENIED');
+  if (findings.size > 0) {
     // A denied document shown by another client is the strongest signal of all: named here too.
-    if (!input.documentSeenForAnotherClient) {
-      return { status: 'REJECTED', reasons: denied, report: emptyReport, checks: {} };
+    if (input.documentSeenForAnotherClient) {
+      findings.add('DOCUMENT_SEEN_FOR_ANOTHER_CLIENT');
+      report.documentChecks = { seenForAnotherClient: true };
     }
-    return {
-      status: 'REJECTED',
-      reasons: [...denied, 'DOCUMENT_SEEN_FOR_ANOTHER_CLIENT'],
-      report: { ...emptyReport, documentChecks: { seenForAnotherClient: true } },
-      checks: {},
-    };
+    return conclude();
   }
 
-  const expired: ReasonCode[] = [];
-  if (identity && isExpired(identity)) expired.push('IDENTITY_SESSION_EXPIRED');
-  if (document && isExpired(document)) expired.push('DOCUMENT_SESSION_EXPIRED');
-  if (expired.length > 0) return { status: 'EXPIRED', reasons: expired, report: emptyReport, checks: {} };
+  if (identity && isExpired(identity)) findings.add('IDENTITY_SESSION_EXPIRED');
+  if (document && isExpired(document)) findings.add('DOCUMENT_SESSION_EXPIRED');
+  if (findings.size > 0) return conclude();
 
   if (!identity) return undefined;
 
   if (input.method === 'ADDITIONAL_STEP') {
+    if (identity.overall !== 'APPROVED') findings.add('IDENTITY_SESSION_SUSPECTED');
     // iDenfy extracts nothing from an additional step: a person must look at it.
-    const reasons: ReasonCode[] = ['ADDITIONAL_DOCUMENT_NEEDS_REVIEW'];
-    if (identity.overall !== 'APPROVED') reasons.unshift('IDENTITY_SESSION_SUSPECTED');
+    findings.add('ADDITIONAL_DOCUMENT_NEEDS_REVIEW');
     const step = additionalStepReason(identity);
-    if (step) reasons.push(step);
+    if (step) findings.add(step);
     // What can be checked on the identity document alone is named for the reviewer too.
-    const integrity = new Set<ReasonCode>();
-    const report: MatchReport = { ...emptyReport };
-    identityDocumentChecks(input, identity, now, integrity, report);
-    if (input.documentSeenForAnotherClient) integrity.add('DOCUMENT_SEEN_FOR_ANOTHER_CLIENT');
-    for (const r of integrity) if (!reasons.includes(r)) reasons.push(r);
-    const rejects = [...integrity].some((r) => !ALWAYS_REVIEW.has(r));
-    const status: FinalStatus =
-      rejects && policy.onIntegrityFailure === 'REJECTED' ? 'REJECTED' : 'REQUIRES_REVIEW';
-    return { status, reasons, report, checks: {} };
+    identityDocumentChecks(input, identity, now, findings, report);
+    if (input.documentSeenForAnotherClient) findings.add('DOCUMENT_SEEN_FOR_ANOTHER_CLIENT');
+    return conclude();
   }
 
   if (!document) return undefined;
 
-  const reasons = new Set<ReasonCode>();
-  let worst: FinalStatus = 'VERIFIED';
-  const escalate = (to: FinalStatus) => {
-    if (to === 'REJECTED' || (to === 'REQUIRES_REVIEW' && worst === 'VERIFIED')) worst = to;
-  };
+  if (identity.overall !== 'APPROVED') findings.add('IDENTITY_SESSION_SUSPECTED');
+  if (document.overall !== 'APPROVED') findings.add('DOCUMENT_SESSION_SUSPECTED');
 
-  for (const [r, code] of [
-    [identity, 'IDENTITY_SESSION_SUSPECTED'],
-    [document, 'DOCUMENT_SESSION_SUSPECTED'],
-  ] as const) {
-    if (r.overall !== 'APPROVED') {
-      // SUSPECTED, and anything iDenfy may add that is neither approval nor denial, needs a person.
-      reasons.add(code);
-      escalate('REQUIRES_REVIEW');
-    }
-  }
-
-  const report: MatchReport = { policyVersion: policy.policyVersion, pairs: {} };
   const fields = policy.comparedFields;
   const identityPerson = { ...identity.document, fromDocument: true };
   const documentPerson = { ...document.document, fromDocument: true };
   const docToDoc = comparePeople(identityPerson, documentPerson, fields);
   report.pairs['identity~document'] = docToDoc;
   for (const field of fields) {
-    const check = docToDoc[field];
-    if (!check) continue;
-    applyVerdict(check.verdict, field, policy, reasons, escalate);
+    const verdict = docToDoc[field]?.verdict;
+    if (verdict === 'MISSING') findings.add('FIELD_MISSING');
+    else if (verdict === 'MISMATCH' || verdict === 'PARTIAL') findings.add(FIELD_REASONS[field][verdict]);
   }
 
   if (policy.compareClaimedData) {
@@ -155,65 +137,53 @@ export function decide(input: DecisionInput, policy: DecisionPolicy, now: Date):
       // A claimed value that leaves nothing to compare (only marks or apostrophes) is no match either.
       const claimEmpty = (c: FieldCheck) => c.verdict === 'MISSING' && c.compared[0] === null;
       if (claimChecks.some((c) => c.verdict === 'MISMATCH' || c.verdict === 'PARTIAL' || claimEmpty(c))) {
-        reasons.add('CLAIMED_DATA_MISMATCH');
-        escalate(policy.onMismatch);
+        findings.add('CLAIMED_DATA_MISMATCH');
       }
     }
   }
 
   const docType = document.document.documentType ?? null;
   const typeAllowed = docType != null && input.allowedDocumentTypes.includes(docType);
-  if (!typeAllowed) {
-    reasons.add('DOCUMENT_TYPE_NOT_ALLOWED');
-    escalate('REQUIRES_REVIEW');
-  }
+  if (!typeAllowed) findings.add('DOCUMENT_TYPE_NOT_ALLOWED');
   const expiry = parseIsoDate(document.document.expiryDate);
   const today = now.toISOString().slice(0, 10);
   const valid = expiry != null && expiry > today;
-  if (!valid) {
-    reasons.add(expiry == null ? 'FIELD_MISSING' : 'DOCUMENT_VALIDITY_EXPIRED');
-    escalate('REQUIRES_REVIEW');
-  }
+  if (!valid) findings.add(expiry == null ? 'FIELD_MISSING' : 'DOCUMENT_VALIDITY_EXPIRED');
   report.documentChecks = {
     documentType: { value: docType, allowed: typeAllowed },
     validity: { expiryDate: expiry, valid },
   };
 
-  // Document integrity: each finding goes where the policy says (review by default), never to VERIFIED.
-  const integrity = new Set<ReasonCode>();
-  identityDocumentChecks(input, identity, now, integrity, report);
+  // Document integrity: what each rule saw goes in the report.
+  identityDocumentChecks(input, identity, now, findings, report);
   const checks = report.documentChecks;
   checks.sameDocument = sameDocument(identity, document);
-  if (checks.sameDocument) integrity.add('SAME_DOCUMENT_TWICE');
+  if (checks.sameDocument) findings.add('SAME_DOCUMENT_TWICE');
   checks.seenForAnotherClient = input.documentSeenForAnotherClient === true;
-  if (checks.seenForAnotherClient) integrity.add('DOCUMENT_SEEN_FOR_ANOTHER_CLIENT');
+  if (checks.seenForAnotherClient) findings.add('DOCUMENT_SEEN_FOR_ANOTHER_CLIENT');
   if (policy.compareNationality) {
     checks.nationality = compareNationalities(identity.document.nationality, document.document.nationality);
-    if (checks.nationality.match === false) integrity.add('NATIONALITY_MISMATCH');
+    if (checks.nationality.match === false) findings.add('NATIONALITY_MISMATCH');
   }
   const claimDob = parseIsoDate(input.claimed.dateOfBirth);
   if (claimDob != null && !plausibleBirthDate(claimDob, now)) {
     checks.dateOfBirthPlausible = false;
-    integrity.add('DATE_OF_BIRTH_IMPLAUSIBLE');
+    findings.add('DATE_OF_BIRTH_IMPLAUSIBLE');
   }
   if (!plausibleBirthDate(document.document.dateOfBirth, now)) {
     checks.dateOfBirthPlausible = false;
-    integrity.add('DATE_OF_BIRTH_IMPLAUSIBLE');
+    findings.add('DATE_OF_BIRTH_IMPLAUSIBLE');
   }
   if (input.documentFaceCheck) {
     // iDenfy denies a face mismatch itself; anything short of a match (not checked, uncertain, no verdict) needs a person.
     const verdict = document.face ?? null;
     checks.documentFace = { verdict, matched: verdict === 'FACE_MATCH' };
-    if (!checks.documentFace.matched) integrity.add('DOCUMENT_FACE_NOT_MATCHED');
+    if (!checks.documentFace.matched) findings.add('DOCUMENT_FACE_NOT_MATCHED');
   }
   const nameChecks = Object.values(report.pairs).flatMap((pair) => Object.values(pair ?? {}));
-  if (nameChecks.some((c) => c.scriptMixed)) integrity.add('NAME_SCRIPT_MIXED');
-  for (const r of integrity) {
-    reasons.add(r);
-    escalate(ALWAYS_REVIEW.has(r) ? 'REQUIRES_REVIEW' : policy.onIntegrityFailure);
-  }
+  if (nameChecks.some((c) => c.scriptMixed)) findings.add('NAME_SCRIPT_MIXED');
 
-  return { status: worst, reasons: [...reasons], report, checks: publicChecks(docToDoc) };
+  return conclude(publicChecks(docToDoc));
 }
 
 /**
@@ -224,7 +194,7 @@ function identityDocumentChecks(
   input: DecisionInput,
   identity: SessionResult,
   now: Date,
-  reasons: Set<ReasonCode>,
+  reasons: Set<Finding>,
   report: MatchReport,
 ) {
   const today = now.toISOString().slice(0, 10);
@@ -279,7 +249,7 @@ function compareNationalities(a: string | null | undefined, b: string | null | u
 }
 
 /** iDenfy's verdict on the additional step: NOT_FOUND (or no step reported at all) and INVALID are named. */
-function additionalStepReason(identity: SessionResult): ReasonCode | undefined {
+function additionalStepReason(identity: SessionResult): Finding | undefined {
   const status = identity.additionalStep?.status ?? null;
   if (status === 'INVALID') return 'ADDITIONAL_DOCUMENT_INVALID';
   if (status === 'NOT_FOUND') return 'ADDITIONAL_DOCUMENT_NOT_FOUND';
@@ -293,26 +263,6 @@ function claimHas(claimed: PersonData, field: ComparedField): boolean {
   if (field === 'firstName') return Boolean(claimed.firstName);
   if (field === 'lastName') return Boolean(claimed.lastName);
   return Boolean(claimed.dateOfBirth);
-}
-
-function applyVerdict(
-  verdict: Verdict,
-  field: ComparedField,
-  policy: DecisionPolicy,
-  reasons: Set<ReasonCode>,
-  escalate: (s: FinalStatus) => void,
-) {
-  if (verdict === 'MATCH') return;
-  if (verdict === 'MISSING') {
-    reasons.add('FIELD_MISSING');
-    escalate(policy.onMissing);
-  } else if (verdict === 'PARTIAL') {
-    reasons.add(FIELD_REASONS[field].PARTIAL);
-    escalate(policy.onPartial);
-  } else {
-    reasons.add(FIELD_REASONS[field].MISMATCH);
-    escalate(policy.onMismatch);
-  }
 }
 
 /** Verdicts and scores only: events never carry names or dates. */

@@ -2,7 +2,7 @@
  * What happens to a verification after its first decision, and when: abandonment, manual review,
  * erasure retries, expiring permits. Pure functions of plain data and a clock (docs/architecture.md §3).
  */
-import type { FinalStatus, ReasonCode, SessionResult, Status } from './types';
+import type { ReasonCode, SessionResult, Status } from './types';
 
 /**
  * After a token's expiry a person who opened the flow just in time may still be inside it (iDenfy's
@@ -50,7 +50,7 @@ export function reviewTransition(
   current: Status,
   decision: ReviewDecision,
   currentReasons: ReasonCode[],
-): { status: FinalStatus; reasons: ReasonCode[] } | undefined {
+): { status: 'VERIFIED' | 'REJECTED'; reasons: ReasonCode[] } | undefined {
   if (current !== 'REQUIRES_REVIEW') return undefined;
   const head: ReasonCode = decision === 'APPROVE' ? 'MANUAL_REVIEW_APPROVED' : 'MANUAL_REVIEW_REJECTED';
   // The reasons that sent it to review stay, after the reviewer's verdict.

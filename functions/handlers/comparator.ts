@@ -47,7 +47,7 @@ async function handle(event: SQSEvent, context?: Context): Promise<SQSBatchRespo
   // One processor per invocation (it holds the batch's state), so the handler is safe to run
   // concurrently in one process, as local mode's pollers do. Failures skip only their own group.
   const processor = new SqsFifoPartialProcessorAsync();
-  return processPartialResponse(event, processRecord, processor, {
+  return await processPartialResponse(event, processRecord, processor, {
     context,
     skipGroupOnError: true,
     // A batch that fails whole is answered like any other: every id in batchItemFailures.

@@ -12,7 +12,7 @@ import { EventBridgePublisher } from '../adapters/eventbridge-publisher';
 import { IdenfyClient } from '../adapters/idenfy-client';
 import { loadDocumentHashKey, loadSecrets } from '../adapters/secrets';
 import { SqsWorkQueue } from '../adapters/sqs-work-queue';
-import type { IdenfySecrets } from '../app/model';
+import type { IdenfySecrets } from '../app/ports/services';
 import { recordIdenfyCall } from '../shared/metrics';
 import { traced } from '../shared/tracing';
 

@@ -153,7 +153,7 @@ export class IdenfySimulator {
     try {
       if (req.method === 'POST' && url.pathname === '/api/v2/token') {
         this.authenticate(req);
-        const created = await this.createToken(parseJson(body));
+        const created = this.createToken(parseJson(body));
         if (fault?.dropResponse) return; // created, but the caller never hears of it
         return send(res, 201, created);
       }
@@ -268,7 +268,7 @@ export class IdenfySimulator {
     }
   }
 
-  private async createToken(input: Record<string, unknown>) {
+  private createToken(input: Record<string, unknown>) {
     const request = validateTokenRequest(input);
     const scanRef = randomUUID();
     const authToken = Array.from(randomBytes(40), (b) => ALNUM[b % ALNUM.length]).join('');

@@ -10,8 +10,6 @@ import type {
   DecisionWrite,
   DocumentBinding,
   Erasure,
-  EventPublisher,
-  IdenfyApi,
   Lease,
   NewResult,
   OutboxClaim,
@@ -20,18 +18,17 @@ import type {
   ReviewWrite,
   SessionRef,
   StartSlot,
-  TokenRequest,
   Verification,
-  VerificationRepository,
-  WorkQueue,
 } from '../../functions/app/model';
+import { sessionsOf } from '../../functions/app/model';
+import type { VerificationRepository } from '../../functions/app/ports/repository';
+import type { EventPublisher, IdenfyApi, TokenRequest, WorkQueue } from '../../functions/app/ports/services';
 import {
   InvalidCursor,
   PublishRefused,
   StartConflict,
-  sessionsOf,
   VersionConflict,
-} from '../../functions/app/model';
+} from '../../functions/app/store-errors';
 import type { SessionResult, SessionRole } from '../../functions/domain/types';
 
 type Stored = Verification & {

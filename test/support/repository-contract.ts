@@ -5,6 +5,7 @@
  * paging, erasure. A fake that drifts from the real adapter fails here, not in a use case's test.
  */
 import { randomUUID } from 'node:crypto';
+import { finalizedEvent } from '../../functions/app/events/builders';
 import type {
   DecisionWrite,
   Erasure,
@@ -12,9 +13,9 @@ import type {
   OutboxEvent,
   SessionRef,
   Verification,
-  VerificationRepository,
 } from '../../functions/app/model';
-import { StartConflict, VersionConflict } from '../../functions/app/model';
+import type { VerificationRepository } from '../../functions/app/ports/repository';
+import { StartConflict, VersionConflict } from '../../functions/app/store-errors';
 
 const T0 = Date.parse('2030-03-01T10:00:00.000Z');
 const at = (ms: number) => new Date(T0 + ms);
@@ -73,13 +74,8 @@ function result(
   };
 }
 
-function outbox(v: Verification, version = v.version + 1): OutboxEvent {
-  return {
-    eventId: `${v.verificationId}#${version}`,
-    detailType: 'Verification Finalized',
-    version,
-    detail: { verificationId: v.verificationId },
-  };
+function outbox(v: Verification): OutboxEvent {
+  return finalizedEvent(v, [], { status: 'VERIFIED', reasons: [], checks: {} }, iso(5000), 'contract');
 }
 
 function decision(

@@ -126,4 +126,15 @@ describe('contracts/events', () => {
     const { decidedAt: _d, ...missing } = detail;
     expect(eventProblems(event(missing))).not.toEqual([]);
   });
+
+  it('types the code that builds events, as committed (npm run events:types)', () => {
+    const generated = execFileSync(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/event-types.ts', '--check'],
+      { encoding: 'utf8' },
+    );
+    expect(generated).toBe(readFileSync('functions/app/events/details.ts', 'utf8'));
+    // The comparison can fail: the generated detail carries each schema's required fields.
+    expect(generated).toMatch(/export interface DetailOfVerificationFinalized \{[^}]*decidedAt: string;/s);
+  });
 });

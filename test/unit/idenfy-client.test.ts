@@ -1,6 +1,6 @@
 import { IdenfyClient } from '../../functions/adapters/idenfy-client';
 import { IdenfyError } from '../../functions/app/errors';
-import type { TokenRequest } from '../../functions/app/model';
+import type { TokenRequest } from '../../functions/app/ports/services';
 
 const request: TokenRequest = {
   clientId: 'c1',

@@ -3,7 +3,7 @@
  * bookkeeping.
  */
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { InvalidCursor } from '../../app/model';
+import { InvalidCursor } from '../../app/store-errors';
 import {
   CLIENT_INDEX,
   dueParts,

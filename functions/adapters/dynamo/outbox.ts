@@ -1,7 +1,7 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dueParts, ignoreConditionFailed, type Table, updateExpression, vKey, writeIf } from './table';
 
-export async function claimOutbox(
+export function claimOutbox(
   t: Table,
   verificationId: string,
   version: number,

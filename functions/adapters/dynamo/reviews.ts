@@ -1,7 +1,8 @@
 /**
  * Reviews and audit: a person's decision and its append-only audit line, in one transaction.
  */
-import { type AuditEntry, type ReviewWrite, VersionConflict } from '../../app/model';
+import type { AuditEntry, ReviewWrite } from '../../app/model';
+import { VersionConflict } from '../../app/store-errors';
 import { ConditionFailed, dueParts, type Table, transact, ttlAfter, updateExpression, vKey } from './table';
 
 export async function saveReview(

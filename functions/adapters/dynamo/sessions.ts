@@ -4,14 +4,8 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import {
-  type DocumentBinding,
-  type Lease,
-  type NewResult,
-  type RecordOutcome,
-  type SessionRef,
-  VersionConflict,
-} from '../../app/model';
+import type { DocumentBinding, Lease, NewResult, RecordOutcome, SessionRef } from '../../app/model';
+import { VersionConflict } from '../../app/store-errors';
 import type { SessionResult, SessionRole } from '../../domain/types';
 import {
   ConditionFailed,
@@ -102,7 +96,7 @@ export async function stashDocumentSession(
   claimId: string,
   minted: SessionRef,
 ): Promise<boolean> {
-  return writeIf(
+  return await writeIf(
     t.doc.send(
       new UpdateCommand({
         TableName: t.tableName,

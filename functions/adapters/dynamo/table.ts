@@ -34,7 +34,8 @@ import {
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { type AuditEntry, type Verification, VersionConflict } from '../../app/model';
+import type { AuditEntry, Verification } from '../../app/model';
+import { VersionConflict } from '../../app/store-errors';
 import type { SessionResult, SessionRole } from '../../domain/types';
 import { backoffMs, sleep } from '../../shared/backoff';
 

@@ -6,11 +6,11 @@ import {
   type OutboxEvent,
   type ProviderResultChange,
   type Snapshot,
-  StartConflict,
   type StartSlot,
   sessionsOf,
   type Verification,
 } from '../../app/model';
+import { StartConflict } from '../../app/store-errors';
 import {
   ConditionFailed,
   dueParts,
@@ -88,7 +88,7 @@ export async function claimStart(
             values: { ':seen': seen.claim.id, ':now': now.getTime() },
           }
         : { ConditionExpression: 'verificationId = :seen', values: { ':seen': seen.verificationId } };
-  return writeIf(
+  return await writeIf(
     t.doc.send(
       new PutCommand({
         TableName: t.tableName,
@@ -122,7 +122,7 @@ export async function releaseStart(t: Table, clientId: string, claimId: string):
 }
 
 export async function stashStart(t: Table, clientId: string, claimId: string, minted: Verification) {
-  return writeIf(
+  return await writeIf(
     t.doc.send(
       new UpdateCommand({
         TableName: t.tableName,
@@ -216,7 +216,7 @@ export async function saveDecision(
     ...queue.set,
   ];
   if (d.documentExpiresOn) set.push('documentExpiresOn = :documentExpiresOn');
-  return updateVerification(t, {
+  return await updateVerification(t, {
     Key: vKey(verificationId),
     UpdateExpression: updateExpression(set, [...due.remove, ...queue.remove]),
     // A document session attached after the read would be decided without: read again instead.
@@ -253,7 +253,7 @@ export async function saveProviderResultChange(
   sweepAt: string,
   claim: OutboxClaim,
 ): Promise<Verification> {
-  return updateVerification(t, {
+  return await updateVerification(t, {
     Key: vKey(verificationId),
     UpdateExpression:
       'SET providerResultChanged = list_append(if_not_exists(providerResultChanged, :none), :change), ' +
@@ -282,7 +282,7 @@ export async function saveExpiringNotice(
   sweepAt: string,
   claim: OutboxClaim,
 ): Promise<Verification> {
-  return updateVerification(t, {
+  return await updateVerification(t, {
     Key: vKey(verificationId),
     UpdateExpression:
       'SET outbox = :outbox, version = :next, expiringNotifiedAt = :at, sweepPk = :duePk, sweepAt = :dueAt, ' +
