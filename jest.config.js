@@ -12,7 +12,14 @@ module.exports = {
   // stack) must stay covered at least this much, by all layers together (the floor is set just under
   // what the suite reaches; raise it when the suite does).
   coverageProvider: 'v8',
-  collectCoverageFrom: ['functions/**/*.ts', 'lib/**/*.ts'],
+  collectCoverageFrom: [
+    'functions/**/*.ts',
+    'lib/**/*.ts',
+    // Types only (the ports, the generated event details): nothing in them runs, so nothing to cover.
+    '!functions/app/ports/**',
+    '!functions/app/events/details.ts',
+    '!functions/app/events/outbox-event.ts',
+  ],
   coverageReporters: ['text-summary', 'json-summary'],
   coverageThreshold: { global: { lines: 97, branches: 88, functions: 97, statements: 97 } },
   projects: [

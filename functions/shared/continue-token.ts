@@ -4,10 +4,7 @@
  * sig = base64url(HMAC-SHA256(key, "continue:<verificationId>:<outcome>:<exp>")).
  * iDenfy sends the browser to one of three links (success, error, unverified); binding the outcome
  * means nobody can turn `error` into `success` by editing the link and get a document session (a paid
- * token) while iDenfy's denial is still on its way.
- *
- * Links signed before outcomes were bound (`continue:<verificationId>:<exp>`) stay valid until they
- * expire (the identity token's lifetime plus two hours), so nobody mid-flow at an upgrade is stranded.
+ * token) while iDenfy's denial is still on its way. A link signed without its outcome is invalid.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
@@ -15,8 +12,8 @@ function mac(key: string, message: string): Buffer {
   return createHmac('sha256', key).update(message).digest();
 }
 
-const message = (verificationId: string, outcome: string | null, exp: number) =>
-  outcome === null ? `continue:${verificationId}:${exp}` : `continue:${verificationId}:${outcome}:${exp}`;
+const message = (verificationId: string, outcome: string, exp: number) =>
+  `continue:${verificationId}:${outcome}:${exp}`;
 
 export function signContinueToken(
   key: string,
@@ -41,11 +38,8 @@ export function checkContinueToken(
   if (!m) return 'invalid';
   const exp = Number(m[1]);
   const given = Buffer.from(m[2] as string, 'base64url');
-  const signs = (msg: string) => {
-    const expected = mac(key, msg);
-    return given.length === expected.length && timingSafeEqual(given, expected);
-  };
-  const bound = outcome !== undefined && signs(message(verificationId, outcome, exp));
-  if (!bound && !signs(message(verificationId, null, exp))) return 'invalid';
+  if (outcome === undefined) return 'invalid';
+  const expected = mac(key, message(verificationId, outcome, exp));
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'invalid';
   return now.getTime() / 1000 <= exp ? 'valid' : 'expired';
 }

@@ -14,8 +14,8 @@ import { signBody } from '../../functions/shared/signature';
 import { routeEvent } from '../../local/http-api';
 import { consumeOnce, type SqsHandler } from '../../local/queue-runner';
 import type { LocalSystem } from '../../local/system';
+import { itemsWritten, requestJson } from '../../tools/sdk-requests';
 import { itemBytes } from './item-bytes';
-import { itemsWritten, requestJson } from './sdk-requests';
 
 const context = new AsyncLocalStorage<string>();
 /** path → operation → count */

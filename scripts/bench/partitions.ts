@@ -5,7 +5,7 @@
  * so the spread over shards is measured, not assumed. (`byClient` is left out: its key is per client.)
  */
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { itemsWritten, requestJson, sdkTarget } from './sdk-requests';
+import { itemsWritten, requestJson, sdkTarget } from '../../tools/sdk-requests';
 
 interface Write {
   at: number;

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, waitForHttp } from '../../local/emulator';
-import { spawnNpmStart } from '../../test/support/npm-start';
+import { spawnNpmStart } from '../../tools/npm-start';
 
 async function once(cacheDir: string, apiPort: number): Promise<number> {
   const started = performance.now();

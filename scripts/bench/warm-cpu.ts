@@ -11,7 +11,7 @@ import { DEFAULT_POLICY } from '../../functions/domain/policy';
 import { signBody } from '../../functions/shared/signature';
 import type { SimSession } from '../../local/simulator/simulator';
 import { buildWebhook } from '../../local/simulator/webhook-payload';
-import { FakePublisher, FakeQueue, InMemoryRepository } from '../../test/support/in-memory';
+import { FakePublisher, FakeQueue, InMemoryRepository } from '../../tools/in-memory';
 
 export interface WarmCpuRow {
   what: string;

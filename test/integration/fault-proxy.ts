@@ -28,6 +28,11 @@ export class FaultProxy {
     this.rules.push({ target, remaining: times, status, body });
   }
 
+  /** Calls to `target` pass through again: every rule for it is dropped. */
+  clear(target: string): void {
+    for (const r of this.rules) if (r.target === target) r.remaining = 0;
+  }
+
   /** The next `times` calls to `target` are forwarded only after `ms` milliseconds. */
   delayNext(target: string, times: number, ms: number): void {
     this.rules.push({ target, remaining: times, status: 0, body: null, delayMs: ms });

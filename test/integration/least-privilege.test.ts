@@ -17,7 +17,7 @@ import { HANDLER_METADATA_KEY } from '../../lib/handler-metadata';
 import { routeEvent } from '../../local/http-api';
 import { consumeOnce } from '../../local/queue-runner';
 import { DEFAULT_LOCAL_KEYS, type LocalSystem } from '../../local/system';
-import { requestJson, sdkTarget } from '../../scripts/bench/sdk-requests';
+import { requestJson, sdkTarget } from '../../tools/sdk-requests';
 import { CfnIam } from '../support/cfn-iam';
 import { startTestSystem } from './helpers';
 

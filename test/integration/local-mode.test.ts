@@ -16,7 +16,7 @@ import { waitForHttp } from '../../local/emulator';
 import type { LocalSystem } from '../../local/system';
 import { queueEventSources, resourcesOfType, routes } from '../../local/template';
 import { redrive } from '../../scripts/redrive-dlq';
-import { spawnNpmStart } from '../support/npm-start';
+import { spawnNpmStart } from '../../tools/npm-start';
 import {
   continueToDocument,
   http,

@@ -180,10 +180,14 @@ describe('crash consistency', () => {
   it('PutEvents fails outright after the status was written: the sweep publishes it, once', async () => {
     const { verificationId, identity, document } = await bothSessions('fault-put-events');
     await simComplete(system, identity.scanRef, { data: person });
-    // Both of the SDK's attempts fail: the outcome is unknown, so the run leaves the event to the sweep.
-    proxy.failNext('AWSEvents.PutEvents', 2, { __type: 'InternalException', message: 'injected' }, 500);
+    // Every attempt fails (the SDK's two, and those of any run that redelivers the work under load):
+    // the outcome is unknown, so each run leaves the event to the sweep.
+    const before = proxy.calls.get('AWSEvents.PutEvents') ?? 0;
+    proxy.failNext('AWSEvents.PutEvents', 1_000, { __type: 'InternalException', message: 'injected' }, 500);
     await simComplete(system, document.scanRef, { data: person });
     await settled(system);
+    proxy.clear('AWSEvents.PutEvents');
+    expect((proxy.calls.get('AWSEvents.PutEvents') ?? 0) - before).toBeGreaterThanOrEqual(2);
     expect(eventsFor(system, verificationId)).toHaveLength(0);
     expect((await http('GET', `${system.apiUrl}/verifications/${verificationId}`)).body.status).toBe(
       'VERIFIED',

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { waitForHttp } from '../../local/emulator';
-import { spawnNpmStart } from '../support/npm-start';
+import { spawnNpmStart } from '../../tools/npm-start';
 
 const ROOT = join(__dirname, '..', '..');
 

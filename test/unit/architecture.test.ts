@@ -1,6 +1,7 @@
 /**
  * The layout keeps its shape: no import circles anywhere (madge), and inside functions/ no upward
- * arrows (handlers → adapters → app → domain; shared is below all but the domain).
+ * arrows (handlers → adapters → app → domain; shared is below all but the domain); the tooling the
+ * tests and the scripts share lives in tools/, so nothing outside test/ imports test/.
  */
 import { join } from 'node:path';
 import madge from 'madge';
@@ -8,7 +9,7 @@ import madge from 'madge';
 jest.setTimeout(60_000);
 
 const ROOT = join(__dirname, '..', '..');
-const DIRS = ['functions', 'lib', 'local', 'scripts', 'test', 'client', 'console', 'bin'];
+const DIRS = ['functions', 'lib', 'local', 'scripts', 'tools', 'test', 'client', 'console', 'bin'];
 
 let graph: Awaited<ReturnType<typeof madge>>;
 beforeAll(async () => {
@@ -31,6 +32,14 @@ it('imports only inward in functions/: handlers → adapters → app → domain'
       deps.filter((d) => d.startsWith('functions/') && layer(d) > layer(file)).map((d) => `${file} → ${d}`),
     );
   expect(upward).toEqual([]);
+});
+
+it('imports test/ only from test/: the fake, the spawner and the SDK recorder are in tools/', () => {
+  const intoTests = Object.entries(graph.obj())
+    .filter(([file]) => !file.startsWith('test/'))
+    .flatMap(([file, deps]) => deps.filter((d) => d.startsWith('test/')).map((d) => `${file} → ${d}`));
+  expect(intoTests).toEqual([]);
+  expect(graph.obj()['scripts/bench/warm-cpu.ts']).toContain('tools/in-memory.ts');
 });
 
 it('reads the graph (the check can fail): a known arrow is in it', () => {

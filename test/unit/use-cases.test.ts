@@ -1,5 +1,5 @@
 /**
- * The use cases on in-memory adapters (test/support/in-memory.ts): every branch in milliseconds, races
+ * The use cases on in-memory adapters (tools/in-memory.ts): every branch in milliseconds, races
  * as exact interleavings (another request run between a read and a write), effects counted.
  */
 import { cancelVerification } from '../../functions/app/cancel-verification';
@@ -15,7 +15,7 @@ import { OutboxBusy } from '../../functions/app/store-errors';
 import { sweepOne } from '../../functions/app/sweep';
 import { DEFAULT_POLICY } from '../../functions/domain/policy';
 import { signBody } from '../../functions/shared/signature';
-import { FakeClock, FakeIdenfy, FakePublisher, FakeQueue, InMemoryRepository } from '../support/in-memory';
+import { FakeClock, FakeIdenfy, FakePublisher, FakeQueue, InMemoryRepository } from '../../tools/in-memory';
 
 const T0 = Date.parse('2026-06-01T12:00:00Z');
 const KEY = 'continue-link-key-of-at-least-32-chars';

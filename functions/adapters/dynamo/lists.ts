@@ -9,7 +9,6 @@ import {
   dueParts,
   ignoreConditionFailed,
   isClientCursor,
-  LEGACY_DUE,
   REVIEW_INDEX,
   REVIEW_SHARDS,
   SWEEP_INDEX,
@@ -68,7 +67,7 @@ const DUE_FOR_SWEEP: ShardedIndex = {
   index: SWEEP_INDEX,
   partitionKey: 'sweepPk',
   sortKey: 'sweepAt',
-  shards: [LEGACY_DUE, ...Array.from({ length: SWEEP_SHARDS }, (_, i) => `DUE#${i}`)],
+  shards: Array.from({ length: SWEEP_SHARDS }, (_, i) => `DUE#${i}`),
 };
 
 /**

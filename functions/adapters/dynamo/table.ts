@@ -52,8 +52,6 @@ export const ttlAfter = (from: string, days: number) => Math.floor(Date.parse(fr
 
 export const SWEEP_INDEX = 'bySweep';
 export const CLIENT_INDEX = 'byClient';
-/** The sweep index's key before it was sharded: still read until nothing is left under it. */
-export const LEGACY_DUE = 'DUE';
 export const SWEEP_SHARDS = 4;
 export const REVIEW_INDEX = 'byReview';
 export const REVIEW_SHARDS = 4;

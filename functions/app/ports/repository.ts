@@ -1,7 +1,7 @@
 /**
  * The repository port, by concern: each use case asks only for the parts it uses (a start never sees
  * erasure). The DynamoDB adapter (adapters/dynamo-repository.ts) and the in-memory fake
- * (test/support/in-memory.ts) implement all of them, and one specification holds both to the same
+ * (tools/in-memory.ts) implement all of them, and one specification holds both to the same
  * behaviour (test/support/repository-contract.ts).
  */
 import type { SessionResult, SessionRole } from '../../domain/types';

@@ -19,17 +19,12 @@ import type {
   SessionRef,
   StartSlot,
   Verification,
-} from '../../functions/app/model';
-import { sessionsOf } from '../../functions/app/model';
-import type { VerificationRepository } from '../../functions/app/ports/repository';
-import type { EventPublisher, IdenfyApi, TokenRequest, WorkQueue } from '../../functions/app/ports/services';
-import {
-  InvalidCursor,
-  PublishRefused,
-  StartConflict,
-  VersionConflict,
-} from '../../functions/app/store-errors';
-import type { SessionResult, SessionRole } from '../../functions/domain/types';
+} from '../functions/app/model';
+import { sessionsOf } from '../functions/app/model';
+import type { VerificationRepository } from '../functions/app/ports/repository';
+import type { EventPublisher, IdenfyApi, TokenRequest, WorkQueue } from '../functions/app/ports/services';
+import { InvalidCursor, PublishRefused, StartConflict, VersionConflict } from '../functions/app/store-errors';
+import type { SessionResult, SessionRole } from '../functions/domain/types';
 
 type Stored = Verification & {
   outboxClaim?: OutboxClaim;

@@ -6,7 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../local/emulator';
+import { freePort } from '../local/emulator';
 
 export interface StartedProcess {
   child: ChildProcess;
