@@ -33,7 +33,7 @@ export async function spawnNpmStart(env: Record<string, string> = {}): Promise<S
   // Its own emulator, never the test run's.
   const { AWS_ENDPOINT_URL: _own, ...inherited } = process.env;
   const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], {
-    cwd: join(__dirname, '..', '..'),
+    cwd: join(__dirname, '..'),
     env: {
       ...inherited,
       API_PORT: String(ports.api),

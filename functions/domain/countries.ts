@@ -4,9 +4,14 @@
  * iDenfy sends ISO 3166-1 alpha-2 (`DE`), a machine-readable zone prints ICAO 9303 codes (alpha-3, and
  * a few that are not ISO: Germany is `D`), and a document's own label may be either. One country must
  * be one code wherever it is compared (the document binding, SAME_DOCUMENT_TWICE, NATIONALITY_MISMATCH),
- * or `DE` and `DEU` would be two documents. The ISO table is the `i18n-iso-countries` package's.
+ * or `DE` and `DEU` would be two documents. The ISO table is the `i18n-iso-countries` package's code
+ * list (its JSON alone: the package's entry point loads every language's country names, 700 KiB).
  */
-import { alpha2ToAlpha3, alpha3ToAlpha2 } from 'i18n-iso-countries';
+import ISO_CODES from 'i18n-iso-countries/codes.json';
+
+/** ISO 3166-1 alpha-3 → alpha-2, and the alpha-2 codes. */
+const ALPHA3_TO_ALPHA2 = new Map(ISO_CODES.map(([alpha2, alpha3]) => [alpha3 as string, alpha2 as string]));
+const ALPHA2 = new Set(ALPHA3_TO_ALPHA2.values());
 
 /**
  * ICAO Doc 9303 Part 3 §5 codes that are not ISO 3166-1 and stand for an ISO country: Germany's `D`,
@@ -55,8 +60,8 @@ export function countryCode(raw: string | null | undefined): string | null {
   const code = raw?.normalize('NFKC').trim().toUpperCase() ?? '';
   if (!/^[A-Z]{1,3}$/.test(code)) return null;
   if (ICAO_ONLY[code]) return ICAO_ONLY[code];
-  if (code.length === 2) return alpha2ToAlpha3(code) ? code : null;
-  if (code.length === 3) return alpha3ToAlpha2(code) ?? (ICAO_ORGANISATIONS.has(code) ? code : null);
+  if (code.length === 2) return ALPHA2.has(code) ? code : null;
+  if (code.length === 3) return ALPHA3_TO_ALPHA2.get(code) ?? (ICAO_ORGANISATIONS.has(code) ? code : null);
   return null;
 }
 

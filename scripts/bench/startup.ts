@@ -11,17 +11,25 @@ import { spawnNpmStart } from '../../tools/npm-start';
 
 async function once(cacheDir: string, apiPort: number): Promise<number> {
   const started = performance.now();
-  const { child, apiUrl } = await spawnNpmStart({
+  const { child, apiUrl, output } = await spawnNpmStart({
     LOCAL_TEMPLATE_CACHE: cacheDir,
     API_PORT: String(apiPort),
   });
   try {
     await waitForHttp(`${apiUrl}/health`, 180_000, () => child.exitCode === null);
     return (performance.now() - started) / 1000;
+  } catch (err) {
+    throw new Error(
+      `npm start did not become healthy (${String(err)}); it printed:\n${output().slice(-2_000)}`,
+    );
   } finally {
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGINT');
-    await exited;
+    // A process that already exited fires no more 'exit': waiting for it would leave the bench's
+    // promise unsettled, and node would quit silently with status 0.
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGINT');
+      await exited;
+    }
   }
 }
 
