@@ -5,6 +5,7 @@
  * it. Plain HTML and script: no build step, no CDN.
  */
 import type { ExtraRoute } from './http-api';
+import { REASON_WORDS } from './reason-words';
 
 /** A small favicon (an SVG check mark), so browsers do not ask for a missing /favicon.ico. */
 const FAVICON =
@@ -18,7 +19,7 @@ body{font:15px/1.45 system-ui,sans-serif;max-width:52rem;margin:1.5rem auto;padd
 h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:1.4rem}
 form{display:grid;grid-template-columns:repeat(auto-fit,minmax(10rem,1fr));gap:.6rem;align-items:end}
 label{display:flex;flex-direction:column;font-size:.85rem;color:#3b4352}input,select,button{font:inherit;padding:.4rem}
-button{cursor:pointer}input[aria-invalid=true]{outline:2px solid #b3261e}
+button{cursor:pointer}.primary{background:#0b57d0;color:#fff;border:1px solid #0b57d0;border-radius:.3rem;padding:.45rem .9rem;text-decoration:none}input[aria-invalid=true]{outline:2px solid #b3261e}
 .scroll{overflow-x:auto}table{border-collapse:collapse;width:100%;margin:.6rem 0}
 td,th{border-bottom:1px solid #d5d8e0;padding:.3rem .4rem;text-align:left;font-size:.9rem;vertical-align:top}
 .status{font-weight:700;font-size:1.2rem}.VERIFIED,.MATCH{color:#0d652d}.REJECTED,.EXPIRED,.MISMATCH{color:#a50e0e}
@@ -27,6 +28,7 @@ td,th{border-bottom:1px solid #d5d8e0;padding:.3rem .4rem;text-align:left;font-s
 ol.steps{display:flex;gap:.4rem;padding:0;list-style:none;flex-wrap:wrap}
 ol.steps li{padding:.25rem .6rem;border-radius:1rem;background:#eef0f4;color:#3b4352;font-size:.85rem}
 ol.steps li.done{background:#d7f0dd;color:#0d652d}ol.steps li.now{background:#0b57d0;color:#fff}
+ol.steps li.moot{background:#f3f4f7;color:#4a5163}
 .actions{display:flex;gap:.6rem;flex-wrap:wrap;align-items:center}
 </style></head><body><main>
 <h1>idenfy-multidoc — local</h1>
@@ -37,7 +39,7 @@ ol.steps li.done{background:#d7f0dd;color:#0d652d}ol.steps li.now{background:#0b
   <label>last name <input name="lastName" placeholder="optional" autocomplete="off"></label>
   <label>date of birth <input name="dateOfBirth" placeholder="YYYY-MM-DD" autocomplete="off"></label>
   <label>method <select name="method"><option>TWO_SESSIONS</option><option>ADDITIONAL_STEP</option></select></label>
-  <button type="submit" id="startButton">Start verification</button>
+  <button type="submit" id="startButton" class="primary">Start verification</button>
 </form>
 <p id="error" class="error" role="alert" aria-live="assertive"></p>
 <section id="current" hidden aria-labelledby="currentTitle">
@@ -45,7 +47,7 @@ ol.steps li.done{background:#d7f0dd;color:#0d652d}ol.steps li.now{background:#0b
   <ol class="steps" id="steps" aria-label="Steps"></ol>
   <p aria-live="polite"><span id="status" class="status"></span> <span id="summary"></span></p>
   <div class="actions">
-    <a id="flow" href="#" hidden>Continue at iDenfy (simulator) →</a>
+    <a id="flow" class="primary" hidden>Continue at iDenfy (simulator) →</a>
     <button id="resume" type="button" hidden>Resume where I left off</button>
     <button id="cancel" type="button" hidden>Cancel this verification</button>
   </div>
@@ -63,22 +65,15 @@ const esc = (v) => String(v ?? '').replace(/[&<>"']/g, (c) => '&#' + c.charCodeA
 const PAIRS = { 'identity~document': 'identity document ↔ second document', 'claim~identity': 'what was claimed ↔ identity document', 'claim~document': 'what was claimed ↔ second document' };
 const FIELDS = { firstName: 'First name', lastName: 'Last name', dateOfBirth: 'Date of birth' };
 const VERDICTS = { MATCH: 'matches', PARTIAL: 'partly matches', MISMATCH: 'differs', MISSING: 'is missing' };
-const REASONS = {
-  IDENTITY_SESSION_DENIED: 'iDenfy denied the identity step', DOCUMENT_SESSION_DENIED: 'iDenfy denied the second document',
-  IDENTITY_SESSION_SUSPECTED: 'iDenfy flagged the identity step', DOCUMENT_SESSION_SUSPECTED: 'iDenfy flagged the second document',
-  IDENTITY_SESSION_EXPIRED: 'the identity step was not finished in time', DOCUMENT_SESSION_EXPIRED: 'the second document was not shown in time',
-  DOCUMENT_TYPE_NOT_ALLOWED: 'the second document is not of an allowed type', DOCUMENT_VALIDITY_EXPIRED: 'a document has expired',
-  FIELD_MISSING: 'a document lacks a field that is compared', CLAIMED_DATA_MISMATCH: 'what was claimed differs from a document',
-  IDENTITY_DOCUMENT_TYPE_NOT_ALLOWED: 'the identity step read a document that is not an identity document',
-  SAME_DOCUMENT_TWICE: 'the same document was shown twice', DOCUMENT_SEEN_FOR_ANOTHER_CLIENT: 'a document was already used by another client',
-  NATIONALITY_MISMATCH: 'the documents state different nationalities', NAME_SCRIPT_MIXED: 'a name mixes alphabets',
-  DATE_OF_BIRTH_IMPLAUSIBLE: 'a date of birth is implausible', DOCUMENT_FACE_NOT_MATCHED: 'the face on the second document was not matched',
-  ADDITIONAL_DOCUMENT_NEEDS_REVIEW: 'the uploaded document needs a person', CANCELLED: 'the client cancelled it',
-  MANUAL_REVIEW_APPROVED: 'a person approved it', MANUAL_REVIEW_REJECTED: 'a person rejected it',
-};
+const REASONS = ${JSON.stringify(REASON_WORDS)};
 const OUTCOMES = { VERIFIED: 'Verified: both documents show the same person.', REJECTED: 'Rejected', EXPIRED: 'Ended without a decision', REQUIRES_REVIEW: 'A person will review it', PENDING: 'In progress' };
 let timer;
 let current;
+/** The verification the continue link belongs to: the link comes only from the API (a start or a resume). */
+let flowFor = null;
+/** The person typed a client id: a refresh never overwrites it. */
+let clientTyped = false;
+$('start').elements.clientId.addEventListener('input', () => { clientTyped = true; });
 
 function showError(message, field) {
   $('error').textContent = message;
@@ -99,8 +94,9 @@ async function start(body) {
   }
   // null: nowhere to send the person (the identity step was denied, or its link is used up).
   showError(out.redirectUrl ? '' : 'Nothing to continue at iDenfy: the identity step was not accepted; the decision follows.');
-  if (out.redirectUrl) $('flow').href = out.redirectUrl;
-  else $('flow').removeAttribute('href');
+  if (out.redirectUrl) { $('flow').href = out.redirectUrl; flowFor = out.verificationId; }
+  else { $('flow').removeAttribute('href'); flowFor = null; }
+  clientTyped = false;
   follow(out.verificationId);
 }
 
@@ -113,6 +109,7 @@ $('start').addEventListener('submit', (ev) => {
 $('resume').addEventListener('click', () => current && start({ clientId: current.clientId }));
 $('cancel').addEventListener('click', async () => {
   if (!current) return;
+  if (!confirm('Cancel this verification? It ends without a decision and cannot be resumed; the client may start again.')) return;
   const res = await fetch('/verifications/' + encodeURIComponent(current.verificationId) + '/cancel', { method: 'POST' });
   if (!res.ok) { const out = await res.json(); showError(out.error ? out.error.message : String(res.status)); }
   refresh(current.verificationId);
@@ -120,28 +117,31 @@ $('cancel').addEventListener('click', async () => {
 
 /** Plain words for the decision: what happened, and for each field that did not match, what each side says. */
 function summary(v) {
-  const parts = v.reasons.map((r) => REASONS[r] || r);
+  const parts = new Set(v.reasons.map((r) => REASONS[r] || r));
   for (const [pair, fields] of Object.entries((v.report && v.report.pairs) || {})) {
     for (const [field, c] of Object.entries(fields)) {
       if (c.verdict === 'MATCH') continue;
       const [a, b] = c.compared || [];
-      parts.push((FIELDS[field] || field) + ' ' + (VERDICTS[c.verdict] || c.verdict) + ' (' + (PAIRS[pair] || pair) + ': ' + (a || '—') + ' / ' + (b || '—') + ')');
+      parts.add((FIELDS[field] || field) + ' ' + (VERDICTS[c.verdict] || c.verdict) + ' (' + (PAIRS[pair] || pair) + ': ' + (a || '—') + ' / ' + (b || '—') + ')');
     }
   }
   const head = OUTCOMES[v.status] || v.status;
-  return v.status === 'VERIFIED' || parts.length === 0 ? head : head + ': ' + parts.join('; ') + '.';
+  return v.status === 'VERIFIED' || parts.size === 0 ? head : head + ': ' + [...parts].join('; ') + '.';
 }
 
+/** A step is done when iDenfy has its final result; a decision without it leaves it not done (ended) or not needed. */
 function steps(v) {
-  const identityDone = v.sessions.identity && v.sessions.identity.final;
-  const documentDone = !v.sessions.document ? false : v.sessions.document.final;
   const decided = v.status !== 'PENDING';
-  const two = v.method === 'TWO_SESSIONS';
-  const list = [['Identity document and selfie', identityDone || decided], ...(two ? [['Second document', documentDone || decided]] : []), ['Decision', decided]];
-  let nowMarked = false;
+  const moot = v.status === 'EXPIRED' ? 'not done' : 'not needed';
+  const sessionDone = (s) => Boolean(s && s.final);
+  const list = [['Identity document and selfie', sessionDone(v.sessions.identity)]];
+  if (v.method === 'TWO_SESSIONS') list.push(['Second document', sessionDone(v.sessions.document)]);
+  list.push(['Decision', decided]);
+  let nowMarked = decided;
   return list.map(([label, done]) => {
     const now = !done && !nowMarked; if (now) nowMarked = true;
-    return '<li class="' + (done ? 'done' : now ? 'now' : '') + '"' + (now ? ' aria-current="step"' : '') + '>' + esc(label) + (done ? ' ✓' : '') + '</li>';
+    const mark = done ? ' ✓' : decided ? ' (' + moot + ')' : '';
+    return '<li class="' + (done ? 'done' : now ? 'now' : decided ? 'moot' : '') + '"' + (now ? ' aria-current="step"' : '') + '>' + esc(label) + mark + '</li>';
   }).join('');
 }
 
@@ -150,7 +150,7 @@ async function refresh(id) {
   if (!res.ok) { if (res.status === 404) showError('Verification ' + id + ' not found.'); return; }
   const v = await res.json();
   // A verification opened from the URL: the form names its client (so Resume and Start act for it).
-  if (!current || current.verificationId !== v.verificationId) document.querySelector('#start [name=clientId]').value = v.clientId;
+  if ((!current || current.verificationId !== v.verificationId) && !clientTyped) $('start').elements.clientId.value = v.clientId;
   current = v;
   $('current').hidden = false;
   $('vid').textContent = v.verificationId;
@@ -159,8 +159,11 @@ async function refresh(id) {
   $('status').className = 'status ' + v.status;
   $('summary').textContent = summary(v);
   const pending = v.status === 'PENDING';
-  $('flow').hidden = !pending || !$('flow').href.startsWith('http');
+  // Opened from its URL, the page has no link yet: Resume asks the API for the step the person is at.
+  const linked = pending && flowFor === v.verificationId;
+  $('flow').hidden = !linked;
   $('resume').hidden = !pending;
+  $('resume').textContent = linked ? 'Resume where I left off' : 'Continue where I left off';
   $('cancel').hidden = !pending;
   const rows = [['session', 'scanRef', 'iDenfy says', 'final', 'document']];
   for (const [name, s] of Object.entries(v.sessions)) rows.push(s ? [name === 'identity' ? 'identity' : 'second document', s.scanRef, s.overall || '—', s.final ? 'yes' : 'no', s.docType] : [name === 'identity' ? 'identity' : 'second document', 'not created yet', '', '', '']);
@@ -175,14 +178,17 @@ async function refresh(id) {
   $('report').innerHTML = report.length
     ? '<tr><th scope="col">compared</th><th scope="col">field</th><th scope="col">verdict</th><th scope="col">how</th><th scope="col">as written</th></tr>' + report.join('')
     : '<tr><td class="muted">' + (pending ? 'No report yet: waiting for both final results.' : 'Decided without comparing the documents (' + esc(v.reasons.map((r) => REASONS[r] || r).join('; ')) + ').') + '</td></tr>';
-  listClient(v.clientId);
+  listClient(v);
   if (!pending) clearInterval(timer);
 }
 
-async function listClient(clientId) {
-  const res = await fetch('/verifications?clientId=' + encodeURIComponent(clientId) + '&limit=10');
+async function listClient(v) {
+  const res = await fetch('/verifications?clientId=' + encodeURIComponent(v.clientId) + '&limit=10');
   if (!res.ok) return;
   const out = await res.json();
+  // The list read later than the verification: if it already knows a decision, show that now (one status on the page).
+  const mine = out.items.find((i) => i.verificationId === v.verificationId);
+  if (mine && v.status === 'PENDING' && mine.status !== 'PENDING' && current === v) { refresh(v.verificationId); return; }
   $('mine').hidden = out.items.length === 0;
   $('list').innerHTML = '<tr><th scope="col">verification</th><th scope="col">status</th><th scope="col">started</th></tr>' + out.items.map((i) => '<tr><td><a href="/?verification=' + encodeURIComponent(i.verificationId) + '">' + esc(i.verificationId) + '</a></td><td class="' + esc(i.status) + '">' + esc(i.status) + '</td><td>' + esc(i.createdAt) + '</td></tr>').join('');
 }

@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import type { LocalSystem } from '../../local/system';
-import { startTestSystem, waitForEvents } from '../integration/helpers';
+import { simComplete, startTestSystem, startVerification, waitForEvents } from '../integration/helpers';
 import { seriousFindings } from '../support/axe';
 import { launchChromium } from '../support/chromium';
 
@@ -91,9 +91,14 @@ it('at a phone’s width (360 px) nothing overflows; cancel ends a verification 
   await page.evaluate("document.getElementById('flow').href = 'about:blank'");
   await page.click('#resume');
   await page.waitForFunction(`document.getElementById('flow').href === ${JSON.stringify(link)}`);
+  page.once('dialog', (d) => void d.accept());
   await page.click('#cancel');
   await page.waitForSelector('#status.EXPIRED');
   expect(await page.textContent('#summary')).toBe('Ended without a decision: the client cancelled it.');
+  // Nothing that did not happen is marked done.
+  expect(await page.textContent('#steps')).toBe(
+    'Identity document and selfie (not done)Second document (not done)Decision ✓',
+  );
   expect(await page.textContent('#report')).toContain('Decided without comparing the documents');
   expect(await page.isHidden('#cancel')).toBe(true);
   expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
@@ -122,7 +127,62 @@ it('has no serious or critical accessibility findings (axe-core, WCAG 2 AA), emp
   await page.fill('input[name=clientId]', 'browser-a11y-1');
   await page.click('#startButton');
   await page.waitForSelector('#status.PENDING');
+  page.once('dialog', (d) => void d.accept());
   await page.click('#cancel');
   await page.waitForSelector('#status.EXPIRED');
   expect(await seriousFindings(page)).toEqual([]);
+});
+
+describe('every state right from its URL (1280 px)', () => {
+  it('a pending verification opened from its link offers to continue through the API, never a dead link', async () => {
+    const { verificationId } = await startVerification(system, { clientId: 'browser-from-url' });
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    // The first read of the verification is held back while the person types another client id.
+    let release = () => {};
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    await page.route(`**/verifications/${verificationId}`, async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto(`${system.apiUrl}/?verification=${verificationId}`);
+    await page.fill('input[name=clientId]', 'browser-typed-meanwhile');
+    release();
+    await page.waitForSelector('#status.PENDING');
+    await page.unroute(`**/verifications/${verificationId}`);
+    expect(await page.inputValue('input[name=clientId]')).toBe('browser-typed-meanwhile');
+
+    // No link known yet: no "Continue at iDenfy" pointing nowhere; the API gives the link.
+    expect(await page.isHidden('#flow')).toBe(true);
+    expect(await page.textContent('#resume')).toBe('Continue where I left off');
+    await page.fill('input[name=clientId]', 'browser-from-url');
+    await page.click('#resume');
+    await page.waitForSelector('#flow:not([hidden])');
+    expect(await page.getAttribute('#flow', 'href')).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
+    expect(await page.textContent('#vid')).toBe(verificationId);
+
+    // Cancel asks first: declining keeps the verification going.
+    page.once('dialog', (d) => void d.dismiss());
+    await page.click('#cancel');
+    await page.waitForTimeout(1_500);
+    expect(await page.textContent('#status')).toBe('PENDING');
+  });
+
+  it('after an identity denial the second document is "not needed", not done', async () => {
+    const { verificationId, identity } = await startVerification(system, { clientId: 'browser-denied' });
+    await simComplete(system, identity.scanRef, { overall: 'DENIED' });
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${system.apiUrl}/?verification=${verificationId}`);
+    await page.waitForSelector('#status.REJECTED');
+    expect(await page.textContent('#steps')).toBe(
+      'Identity document and selfie ✓Second document (not needed)Decision ✓',
+    );
+    expect(await page.textContent('#summary')).toBe('Rejected: iDenfy denied the identity step.');
+    expect(await page.isHidden('#flow')).toBe(true);
+    expect(await page.isHidden('#resume')).toBe(true);
+    const shots = join(__dirname, '..', '..', '.local');
+    mkdirSync(shots, { recursive: true });
+    await page.screenshot({ path: join(shots, 'browser-denied-1280.png'), fullPage: true });
+  });
 });
