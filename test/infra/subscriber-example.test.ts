@@ -1,4 +1,5 @@
 /** The example subscriber of docs/subscribers.md synthesizes, and reads as the doc says. */
+import { readFileSync } from 'node:fs';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { SubscriberStack } from '../../examples/subscriber/stack';
@@ -9,6 +10,16 @@ const t = Template.fromStack(
 );
 
 describe('the example subscriber (docs/subscribers.md)', () => {
+  it('the doc quotes the stack as it is (indentation aside)', () => {
+    const flat = (text: string) => text.replace(/^[ \t]+/gm, '');
+    const quoted = [...readFileSync('docs/subscribers.md', 'utf8').matchAll(/```ts\n([\s\S]*?)```/g)].map(
+      (m) => m[1] ?? '',
+    );
+    expect(quoted.join('')).toContain("new Rule(this, 'WhenVerified'");
+    const stack = flat(readFileSync('examples/subscriber/stack.ts', 'utf8'));
+    for (const q of quoted) expect(stack).toContain(flat(q));
+  });
+
   it('listens on the product’s bus for verified people, at the first decision or after a review', () => {
     t.hasResourceProperties('AWS::Events::Rule', {
       EventBusName: 'IdenfyMultidocEvents',
