@@ -30,6 +30,12 @@ ol.steps li{padding:.25rem .6rem;border-radius:1rem;background:#eef0f4;color:#3b
 ol.steps li.done{background:#d7f0dd;color:#0d652d}ol.steps li.now{background:#0b57d0;color:#fff}
 ol.steps li.moot{background:#f3f4f7;color:#4a5163}
 .actions{display:flex;gap:.6rem;flex-wrap:wrap;align-items:center}
+@media (max-width:40rem){
+  table tr:first-child:has(th){position:absolute;left:-9999px}
+  table,tbody,tr,td{display:block}tr{border-bottom:1px solid #d5d8e0;padding:.3rem 0}
+  td{border:0;padding:.1rem .4rem;overflow-wrap:anywhere}
+  td[data-label]::before{content:attr(data-label) ": ";color:#4a5163;font-size:.8rem}
+}
 </style></head><body><main>
 <h1>idenfy-multidoc — local</h1>
 <p class="muted">Starts a verification against the local API; the iDenfy simulator plays iDenfy's hosted flow.</p>
@@ -116,8 +122,11 @@ $('cancel').addEventListener('click', async () => {
 });
 
 /** Plain words for the decision: what happened, and for each field that did not match, what each side says. */
+const FIELD_REASONS = ['FIRST_NAME_MISMATCH', 'LAST_NAME_MISMATCH', 'DATE_OF_BIRTH_MISMATCH', 'FIRST_NAME_PARTIAL_MATCH', 'LAST_NAME_PARTIAL_MATCH'];
 function summary(v) {
-  const parts = new Set(v.reasons.map((r) => REASONS[r] || r));
+  // A field's own line below says what differs, and where: its reason is not said twice.
+  const detailed = Object.keys((v.report && v.report.pairs) || {}).length > 0;
+  const parts = new Set(v.reasons.filter((r) => !(detailed && FIELD_REASONS.includes(r))).map((r) => REASONS[r] || r));
   for (const [pair, fields] of Object.entries((v.report && v.report.pairs) || {})) {
     for (const [field, c] of Object.entries(fields)) {
       if (c.verdict === 'MATCH') continue;
@@ -127,6 +136,18 @@ function summary(v) {
   }
   const head = OUTCOMES[v.status] || v.status;
   return v.status === 'VERIFIED' || parts.size === 0 ? head : head + ': ' + [...parts].join('; ') + '.';
+}
+
+/**
+ * A table whose cells carry their column's name (data-label): on a narrow screen each row stacks as
+ * "name: value" lines instead of scrolling sideways. A cell is text, or { text | html, cls }.
+ */
+function tableHtml(headers, rows) {
+  const cell = (c, i) => {
+    const o = typeof c === 'object' && c !== null ? c : { text: c };
+    return '<td data-label="' + esc(headers[i]) + '"' + (o.cls ? ' class="' + esc(o.cls) + '"' : '') + '>' + (o.html !== undefined ? o.html : esc(o.text)) + '</td>';
+  };
+  return '<tr>' + headers.map((h) => '<th scope="col">' + esc(h) + '</th>').join('') + '</tr>' + rows.map((r) => '<tr>' + r.map(cell).join('') + '</tr>').join('');
 }
 
 /** A step is done when iDenfy has its final result; a decision without it leaves it not done (ended) or not needed. */
@@ -165,18 +186,20 @@ async function refresh(id) {
   $('resume').hidden = !pending;
   $('resume').textContent = linked ? 'Resume where I left off' : 'Continue where I left off';
   $('cancel').hidden = !pending;
-  const rows = [['session', 'scanRef', 'iDenfy says', 'final', 'document']];
-  for (const [name, s] of Object.entries(v.sessions)) rows.push(s ? [name === 'identity' ? 'identity' : 'second document', s.scanRef, s.overall || '—', s.final ? 'yes' : 'no', s.docType] : [name === 'identity' ? 'identity' : 'second document', 'not created yet', '', '', '']);
-  $('sessions').innerHTML = rows.map((r, i) => '<tr>' + r.map((c) => (i ? '<td>' : '<th scope="col">') + esc(c)).join('') + '</tr>').join('');
+  const sessionRows = Object.entries(v.sessions).map(([name, s]) => {
+    const label = name === 'identity' ? 'identity' : 'second document';
+    return s ? [label, s.scanRef, s.overall || '—', s.final ? 'yes' : 'no', s.docType] : [label, 'not created yet', '', '', ''];
+  });
+  $('sessions').innerHTML = tableHtml(['session', 'scanRef', 'iDenfy says', 'final', 'document'], sessionRows);
   const report = [];
   for (const [pair, fields] of Object.entries((v.report && v.report.pairs) || {})) {
-    for (const [field, c] of Object.entries(fields)) report.push('<tr><td>' + esc(PAIRS[pair] || pair) + '</td><td>' + esc(FIELDS[field] || field) + '</td><td class="' + esc(c.verdict) + '">' + esc(c.verdict) + ' — ' + esc(VERDICTS[c.verdict] || '') + '</td><td>' + esc(c.method) + '</td><td>' + esc((c.compared || []).join(' ↔ ')) + '</td></tr>');
+    for (const [field, c] of Object.entries(fields)) report.push([PAIRS[pair] || pair, FIELDS[field] || field, { text: c.verdict + ' — ' + (VERDICTS[c.verdict] || ''), cls: c.verdict }, c.method, (c.compared || []).join(' ↔ ')]);
   }
   const dc = v.report && v.report.documentChecks;
-  if (dc && dc.documentType) report.push('<tr><td>second document</td><td>type</td><td class="' + (dc.documentType.allowed ? 'MATCH' : 'MISMATCH') + '">' + (dc.documentType.allowed ? 'allowed' : 'not allowed') + '</td><td></td><td>' + esc(dc.documentType.value) + '</td></tr>');
-  if (dc && dc.validity) report.push('<tr><td>second document</td><td>validity</td><td class="' + (dc.validity.valid ? 'MATCH' : 'MISMATCH') + '">' + (dc.validity.valid ? 'valid' : 'expired or missing') + '</td><td></td><td>' + esc(dc.validity.expiryDate) + '</td></tr>');
+  if (dc && dc.documentType) report.push(['second document', 'type', { text: dc.documentType.allowed ? 'allowed' : 'not allowed', cls: dc.documentType.allowed ? 'MATCH' : 'MISMATCH' }, '', dc.documentType.value]);
+  if (dc && dc.validity) report.push(['second document', 'validity', { text: dc.validity.valid ? 'valid' : 'expired or missing', cls: dc.validity.valid ? 'MATCH' : 'MISMATCH' }, '', dc.validity.expiryDate]);
   $('report').innerHTML = report.length
-    ? '<tr><th scope="col">compared</th><th scope="col">field</th><th scope="col">verdict</th><th scope="col">how</th><th scope="col">as written</th></tr>' + report.join('')
+    ? tableHtml(['compared', 'field', 'verdict', 'how', 'as written'], report)
     : '<tr><td class="muted">' + (pending ? 'No report yet: waiting for both final results.' : 'Decided without comparing the documents (' + esc(v.reasons.map((r) => REASONS[r] || r).join('; ')) + ').') + '</td></tr>';
   listClient(v);
   if (!pending) clearInterval(timer);
@@ -190,7 +213,11 @@ async function listClient(v) {
   const mine = out.items.find((i) => i.verificationId === v.verificationId);
   if (mine && v.status === 'PENDING' && mine.status !== 'PENDING' && current === v) { refresh(v.verificationId); return; }
   $('mine').hidden = out.items.length === 0;
-  $('list').innerHTML = '<tr><th scope="col">verification</th><th scope="col">status</th><th scope="col">started</th></tr>' + out.items.map((i) => '<tr><td><a href="/?verification=' + encodeURIComponent(i.verificationId) + '">' + esc(i.verificationId) + '</a></td><td class="' + esc(i.status) + '">' + esc(i.status) + '</td><td>' + esc(i.createdAt) + '</td></tr>').join('');
+  $('list').innerHTML = tableHtml(['verification', 'status', 'started'], out.items.map((i) => [
+    { html: '<a href="/?verification=' + encodeURIComponent(i.verificationId) + '">' + esc(i.verificationId) + '</a>' },
+    { text: i.status, cls: i.status },
+    i.createdAt,
+  ]));
 }
 
 function follow(id) {

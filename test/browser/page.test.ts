@@ -6,7 +6,13 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import type { LocalSystem } from '../../local/system';
-import { simComplete, startTestSystem, startVerification, waitForEvents } from '../integration/helpers';
+import {
+  simComplete,
+  startTestSystem,
+  startVerification,
+  twoStepJourney,
+  waitForEvents,
+} from '../integration/helpers';
 import { seriousFindings } from '../support/axe';
 import { launchChromium } from '../support/chromium';
 
@@ -131,6 +137,35 @@ it('has no serious or critical accessibility findings (axe-core, WCAG 2 AA), emp
   await page.click('#cancel');
   await page.waitForSelector('#status.EXPIRED');
   expect(await seriousFindings(page)).toEqual([]);
+});
+
+it('at 390 px every table is readable without scrolling sideways: rows stack as "column: value"', async () => {
+  const person = { docFirstName: 'JÜRGEN', docLastName: 'MÜLLER', docDob: '1985-03-02' };
+  const { verificationId, view } = await twoStepJourney(system, 'browser-narrow-report', person, {
+    ...person,
+    docLastName: 'SCHMIDT-HOFFMANNSTHAL',
+  });
+  expect(view.status).toBe('REQUIRES_REVIEW');
+  const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  await page.goto(`${system.apiUrl}/?verification=${verificationId}`);
+  await page.waitForSelector('#status.REQUIRES_REVIEW');
+  await page.waitForSelector('#list td');
+  const overflowing = await page.evaluate(`[...document.querySelectorAll('.scroll')]
+    .filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.firstElementChild.id)`);
+  expect(overflowing).toEqual([]);
+  // Each value is named by its column, and nothing is lost: the verdict and the names are there.
+  const firstMismatch = page.locator('#report td.MISMATCH').first();
+  expect(await firstMismatch.getAttribute('data-label')).toBe('verdict');
+  expect(await page.textContent('#report')).toContain('MULLER ↔ SCHMIDT HOFFMANNSTHAL');
+  // Each thing said once: the field's own line, not its reason code's words as well.
+  expect(await page.textContent('#summary')).toBe(
+    'A person will review it: Last name differs (identity document ↔ second document: MULLER / SCHMIDT HOFFMANNSTHAL).',
+  );
+  expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+  expect(await seriousFindings(page)).toEqual([]);
+  const shots = join(__dirname, '..', '..', '.local');
+  mkdirSync(shots, { recursive: true });
+  await page.screenshot({ path: join(shots, 'browser-report-390.png'), fullPage: true });
 });
 
 describe('every state right from its URL (1280 px)', () => {
