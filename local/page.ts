@@ -134,6 +134,12 @@ function summary(v) {
       parts.add((FIELDS[field] || field) + ' ' + (VERDICTS[c.verdict] || c.verdict) + ' (' + (PAIRS[pair] || pair) + ': ' + (a || '—') + ' / ' + (b || '—') + ')');
     }
   }
+  // A reviewer's verdict is said first, with what they looked at after it.
+  const reviewed = v.reasons[0] === 'MANUAL_REVIEW_APPROVED' ? 'Approved by a reviewer' : v.reasons[0] === 'MANUAL_REVIEW_REJECTED' ? 'Rejected by a reviewer' : null;
+  if (reviewed) {
+    parts.delete(REASONS[v.reasons[0]]);
+    return parts.size === 0 ? reviewed + '.' : reviewed + ', after: ' + [...parts].join('; ') + '.';
+  }
   const head = OUTCOMES[v.status] || v.status;
   return v.status === 'VERIFIED' || parts.size === 0 ? head : head + ': ' + [...parts].join('; ') + '.';
 }

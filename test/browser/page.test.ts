@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import type { LocalSystem } from '../../local/system';
 import {
+  http,
   simComplete,
   startTestSystem,
   startVerification,
@@ -166,6 +167,26 @@ it('at 390 px every table is readable without scrolling sideways: rows stack as 
   const shots = join(__dirname, '..', '..', '.local');
   mkdirSync(shots, { recursive: true });
   await page.screenshot({ path: join(shots, 'browser-report-390.png'), fullPage: true });
+});
+
+it('a reviewer’s approval is shown as such, not as an automatic verification', async () => {
+  const person = { docFirstName: 'ANNA', docLastName: 'NOWAK', docDob: '1990-05-05' };
+  const { verificationId } = await twoStepJourney(system, 'browser-reviewed', person, {
+    ...person,
+    docLastName: 'KOWALSKA',
+  });
+  const reviewed = await http('POST', `${system.apiUrl}/verifications/${verificationId}/review`, {
+    decision: 'APPROVE',
+    reviewer: 'Alice',
+    note: 'Married name; marriage certificate seen',
+  });
+  expect(reviewed.status).toBe(200);
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(`${system.apiUrl}/?verification=${verificationId}`);
+  await page.waitForSelector('#status.VERIFIED');
+  expect(await page.textContent('#summary')).toBe(
+    'Approved by a reviewer, after: Last name differs (identity document ↔ second document: NOWAK / KOWALSKA).',
+  );
 });
 
 describe('every state right from its URL (1280 px)', () => {
