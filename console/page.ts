@@ -3,6 +3,8 @@
  * was claimed, field by field, with each verdict and why), approve or reject with a note, the audit
  * trail, erasure. Plain HTML and script, no build step, no CDN; it calls only its own server's /api.
  */
+import { REASON_WORDS } from '../local/reason-words';
+
 export const CONSOLE_HTML = `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>idenfy-multidoc · review console</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -10,9 +12,10 @@ export const CONSOLE_HTML = `<!doctype html><html lang="en"><head><meta charset=
 body{font:15px/1.45 system-ui,sans-serif;margin:0;color:#1d2430}
 header{display:flex;gap:1rem;align-items:center;flex-wrap:wrap;padding:.8rem 1.2rem;background:#f3f4f7;border-bottom:1px solid #d5d8e0}
 h1{font-size:1.2rem;margin:0}h2{font-size:1.05rem;margin:1.2rem 0 .4rem}
-main{display:grid;grid-template-columns:minmax(16rem,24rem) 1fr;gap:1.2rem;padding:0 1.2rem}
-@media (max-width:52rem){main{grid-template-columns:1fr}}
-table{border-collapse:collapse;width:100%}td{overflow-wrap:anywhere}td,th{border-bottom:1px solid #d5d8e0;padding:.3rem .4rem;text-align:left;font-size:.9rem;vertical-align:top}
+main{display:grid;grid-template-columns:minmax(22rem,2fr) 3fr;gap:1.2rem;padding:0 1.2rem}
+@media (max-width:60rem){main{grid-template-columns:1fr}}
+table{border-collapse:collapse;width:100%}td{overflow-wrap:break-word}code{overflow-wrap:anywhere}
+.code{display:block;font-size:.75rem;color:#4a5163}td,th{border-bottom:1px solid #d5d8e0;padding:.3rem .4rem;text-align:left;font-size:.9rem;vertical-align:top}
 button,input,textarea{font:inherit;padding:.35rem .5rem}button{cursor:pointer}
 .queue button{all:unset;cursor:pointer;color:#0b57d0;text-decoration:underline}
 .queue tr[aria-current=true]{background:#e8f0fe}
@@ -20,6 +23,12 @@ button,input,textarea{font:inherit;padding:.35rem .5rem}button{cursor:pointer}
 .muted{color:#4a5163}.error{color:#a50e0e}code{background:#f3f4f7;padding:0 .2rem;word-break:break-all}
 .actions{display:flex;gap:.6rem;flex-wrap:wrap;align-items:end;margin:.6rem 0}label{display:flex;flex-direction:column;font-size:.85rem;color:#3b4352}
 .scroll{overflow-x:auto}[hidden]{display:none !important}
+@media (max-width:40rem){
+  table tr:first-child:has(th[scope=col]){position:absolute;left:-9999px}
+  table,tbody,tr,td,th[scope=row]{display:block}tr{border-bottom:1px solid #d5d8e0;padding:.3rem 0}
+  td{border:0;padding:.1rem .4rem;overflow-wrap:anywhere}
+  td[data-label]::before{content:attr(data-label) ": ";color:#4a5163;font-size:.8rem}
+}
 </style></head><body>
 <header><h1>idenfy-multidoc · review console</h1>
 <label>your name (shown in the audit as reviewer) <input id="reviewer" autocomplete="name"></label></header>
@@ -40,6 +49,7 @@ button,input,textarea{font:inherit;padding:.35rem .5rem}button{cursor:pointer}
   <div id="decide" class="actions">
     <label style="flex:1">note (kept in the audit trail; redacted if the data is erased)<textarea id="note" rows="2" maxlength="2000"></textarea></label>
     <button id="approve" type="button">Approve</button><button id="reject" type="button">Reject</button>
+    <p id="decideError" class="error" role="alert" aria-live="assertive"></p>
   </div>
   <div class="actions"><button id="erase" type="button">Erase personal data…</button>
   <button id="eraseConfirm" type="button" hidden>Yes, erase it now</button></div>
@@ -51,6 +61,18 @@ const $ = (id) => document.getElementById(id);
 const esc = (v) => String(v ?? '').replace(/[&<>"']/g, (c) => '&#' + c.charCodeAt(0) + ';');
 const FIELDS = { firstName: 'First name', lastName: 'Last name', dateOfBirth: 'Date of birth' };
 const METHODS = { exact: 'written the same', missing: 'a side has no value' };
+const REASONS = ${JSON.stringify(REASON_WORDS)};
+/** A reason in words, its code beneath (what the API and the events say). */
+const reasonHtml = (r) => esc(REASONS[r] || r) + '<span class="code">' + esc(r) + '</span>';
+/** How long an item has waited since its decision, as a person says it. */
+function waited(since) {
+  const minutes = Math.max(0, Math.round((Date.now() - Date.parse(since)) / 60000));
+  if (minutes < 60) return minutes + ' min';
+  if (minutes < 48 * 60) return Math.round(minutes / 60) + ' h';
+  return Math.round(minutes / 1440) + ' days';
+}
+/** Cells that carry their column's name, so a narrow screen can stack them. */
+const td = (label, html, cls) => '<td data-label="' + esc(label) + '"' + (cls ? ' class="' + esc(cls) + '"' : '') + '>' + html + '</td>';
 let cursor = null;
 let current = null;
 
@@ -69,8 +91,11 @@ const fail = (err) => { $('error').textContent = err.message; };
 async function loadQueue(more) {
   $('error').textContent = '';
   const page = await api('GET', '/queue' + (more && cursor ? '?cursor=' + encodeURIComponent(cursor) : ''));
-  const rows = page.items.map((i) => '<tr data-id="' + esc(i.verificationId) + '"><td><button type="button" data-open="' + esc(i.verificationId) + '">' + esc(i.verificationId.slice(0, 8)) + '…</button></td><td>' + esc(i.clientId) + '</td><td>' + esc(i.reasons.join(', ')) + '</td><td>' + esc(i.decidedAt) + '</td></tr>');
-  const head = '<tr><th scope="col">verification</th><th scope="col">client</th><th scope="col">why</th><th scope="col">decided</th></tr>';
+  const rows = page.items.map((i) => '<tr data-id="' + esc(i.verificationId) + '">' +
+    td('verification', '<button type="button" data-open="' + esc(i.verificationId) + '">' + esc(i.verificationId.slice(0, 8)) + '…</button>') +
+    td('client', esc(i.clientId)) + td('why', i.reasons.map(reasonHtml).join('')) +
+    td('waiting', '<span title="' + esc(i.decidedAt) + '">' + esc(waited(i.decidedAt)) + '</span>') + '</tr>');
+  const head = '<tr><th scope="col">verification</th><th scope="col">client</th><th scope="col">why</th><th scope="col">waiting</th></tr>';
   $('queue').innerHTML = (more ? $('queue').innerHTML : head) + rows.join('');
   if (!more && page.items.length === 0) $('queue').innerHTML = '<tr><td class="muted">Nobody is waiting for a review.</td></tr>';
   cursor = page.nextCursor;
@@ -91,7 +116,7 @@ function sideBySide(report) {
     const second = dd ? dd.compared[1] : cd && cd.compared[1];
     const claimed = ci ? ci.compared[0] : cd && cd.compared[0];
     const verdict = (c, label) => c ? '<div class="' + esc(c.verdict) + '">' + esc(label) + ': ' + esc(c.verdict) + ' <span class="muted">(' + esc(METHODS[c.method] || c.method) + ')</span></div>' : '';
-    rows.push('<tr><th scope="row">' + esc(FIELDS[field]) + '</th><td>' + esc(identity ?? '—') + '</td><td>' + esc(second ?? '—') + '</td><td>' + esc(claimed ?? '—') + '</td><td>' + verdict(dd, 'documents') + verdict(ci, 'claim ↔ identity') + verdict(cd, 'claim ↔ second') + '</td></tr>');
+    rows.push('<tr><th scope="row">' + esc(FIELDS[field]) + '</th>' + td('identity document', esc(identity ?? '—')) + td('second document', esc(second ?? '—')) + td('claimed', esc(claimed ?? '—')) + td('verdicts', verdict(dd, 'documents') + verdict(ci, 'claim ↔ identity') + verdict(cd, 'claim ↔ second')) + '</tr>');
   }
   return rows.length
     ? '<tr><th scope="col">field</th><th scope="col">identity document</th><th scope="col">second document</th><th scope="col">claimed</th><th scope="col">verdicts</th></tr>' + rows.join('')
@@ -108,7 +133,7 @@ function checks(report) {
   if (c.sameDocument !== undefined) rows.push(row('two different documents', !c.sameDocument, ''));
   if (c.seenForAnotherClient !== undefined) rows.push(row('documents not used by another client', !c.seenForAnotherClient, ''));
   if (c.nationality) rows.push(row('nationalities agree', c.nationality.match !== false, (c.nationality.values || []).join(' / ')));
-  if (c.documentFace) rows.push(row('face on the second document', c.documentFace === 'FACE_MATCH', c.documentFace));
+  if (c.documentFace) rows.push(row('face on the second document', c.documentFace.matched, c.documentFace.verdict || 'no verdict'));
   return rows.join('') || '<tr><td class="muted">None recorded.</td></tr>';
 }
 
@@ -121,13 +146,13 @@ async function open(id) {
   $('vid').textContent = v.verificationId;
   $('status').textContent = v.status + (v.erased ? ' (erased)' : '');
   $('status').className = v.status;
-  $('reasons').textContent = v.reasons.join(', ');
+  $('reasons').innerHTML = v.reasons.map((r) => '<span>' + reasonHtml(r) + '</span>').join('');
   $('fields').innerHTML = sideBySide(v.report);
   $('checks').innerHTML = checks(v.report);
   $('sessions').innerHTML = '<tr><th scope="col">session</th><th scope="col">iDenfy says</th><th scope="col">document</th><th scope="col">scanRef</th></tr>' +
-    Object.entries(v.sessions).map(([role, s]) => '<tr><td>' + esc(role) + '</td><td>' + esc(s ? s.overall || '—' : 'none') + '</td><td>' + esc(s && s.docType) + '</td><td><code>' + esc(s && s.scanRef) + '</code></td></tr>').join('');
+    Object.entries(v.sessions).map(([role, s]) => '<tr>' + td('session', esc(role)) + td('iDenfy says', esc(s ? s.overall || '—' : 'none')) + td('document', esc(s && s.docType)) + td('scanRef', '<code>' + esc(s && s.scanRef) + '</code>') + '</tr>').join('');
   $('audit').innerHTML = v.audit.length
-    ? '<tr><th scope="col">when</th><th scope="col">what</th><th scope="col">by</th><th scope="col">reviewer</th><th scope="col">note</th></tr>' + v.audit.map((a) => '<tr><td>' + esc(a.at) + '</td><td>' + esc(a.action) + (a.to ? ' → ' + esc(a.to.status) : '') + '</td><td>' + esc(a.by ?? '(not authenticated: local)') + '</td><td>' + esc(a.reviewer) + '</td><td>' + esc(a.note) + '</td></tr>').join('')
+    ? '<tr><th scope="col">when</th><th scope="col">what</th><th scope="col">by</th><th scope="col">reviewer</th><th scope="col">note</th></tr>' + v.audit.map((a) => '<tr>' + td('when', esc(a.at)) + td('what', esc(a.action) + (a.to ? ' → ' + esc(a.to.status) : '')) + td('by', esc(a.by ?? '(not authenticated: local)')) + td('reviewer', esc(a.reviewer)) + td('note', esc(a.note)) + '</tr>').join('')
     : '<tr><td class="muted">Nothing yet.</td></tr>';
   $('decide').hidden = v.status !== 'REQUIRES_REVIEW' || v.erased;
   $('erase').hidden = v.erased || v.status === 'PENDING';
@@ -136,11 +161,23 @@ async function open(id) {
 
 async function decide(decision) {
   const reviewer = $('reviewer').value.trim();
-  if (!reviewer) { $('reviewer').setAttribute('aria-invalid', 'true'); $('reviewer').focus(); throw new Error('reviewer: give your name first'); }
+  $('decideError').textContent = '';
+  if (!reviewer) {
+    $('reviewer').setAttribute('aria-invalid', 'true');
+    $('reviewer').focus();
+    $('decideError').textContent = 'Give your name first (at the top: it goes in the audit trail as the reviewer).';
+    return;
+  }
   $('reviewer').removeAttribute('aria-invalid');
   localStorage.setItem('reviewer', reviewer);
   const note = $('note').value.trim();
-  await api('POST', '/verifications/' + encodeURIComponent(current.verificationId) + '/review', Object.assign({ decision, reviewer }, note ? { note } : {}));
+  try {
+    await api('POST', '/verifications/' + encodeURIComponent(current.verificationId) + '/review', Object.assign({ decision, reviewer }, note ? { note } : {}));
+  } catch (err) {
+    // Said beside the buttons pressed, not at the top of the page.
+    $('decideError').textContent = err.message;
+    return;
+  }
   $('note').value = '';
   await open(current.verificationId);
   await loadQueue(false);

@@ -73,12 +73,15 @@ it('shows the queue and a verification side by side; approving takes it out of t
   expect(fields).toContain('JURGEN');
   expect(fields).toContain('PETER');
   expect(fields).toMatch(/documents: MISMATCH/);
+  // Reasons in words, the code beneath.
+  expect(await page.textContent('#reasons')).toContain('the first names differ');
   expect(await page.textContent('#reasons')).toContain('FIRST_NAME_MISMATCH');
   expect(await seriousFindings(page)).toEqual([]);
 
-  // No name yet: the console says so and sends nothing.
+  // No name yet: the console says so beside the button pressed, and sends nothing.
   await page.click('#approve');
-  await page.waitForSelector('#error:has-text("reviewer")');
+  await page.waitForSelector('#decideError:has-text("Give your name first")');
+  expect(await page.textContent('#error')).toBe('');
   expect(await page.getAttribute('#reviewer', 'aria-invalid')).toBe('true');
 
   await page.fill('#reviewer', 'Alice Reviewer');
@@ -104,6 +107,30 @@ it('shows the queue and a verification side by side; approving takes it out of t
   const v = await new MultidocClient({ baseUrl: system.apiUrl }).get(differentNames);
   expect(v.status).toBe('VERIFIED');
   expect(v.audit).toEqual([expect.objectContaining({ reviewer: 'Alice Reviewer', by: null })]);
+});
+
+it('uses the width at 1280 px and stacks at 390 px: reasons in words, how long each has waited', async () => {
+  const wide = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await wide.goto(console_.url);
+  await wide.waitForSelector(`#queue tr[data-id="${uploaded}"]`);
+  const queueWidth = await wide.evaluate("document.getElementById('queue').getBoundingClientRect().width");
+  // It was squeezed into 24rem (384 px) and broke codes mid-word.
+  expect(queueWidth).toBeGreaterThan(450);
+  const row = wide.locator(`#queue tr[data-id="${uploaded}"]`);
+  expect(await row.textContent()).toContain('the uploaded document needs a person');
+  expect(await row.locator('td[data-label=waiting]').textContent()).toMatch(/^\d+ (min|h|days)$/);
+
+  const narrow = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  await narrow.goto(console_.url);
+  await narrow.click(`button[data-open="${uploaded}"]`);
+  await narrow.waitForSelector('#detail:not([hidden])');
+  expect(await narrow.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+  const overflowing = await narrow.evaluate(
+    "[...document.querySelectorAll('.scroll')].filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.firstElementChild.id)",
+  );
+  expect(overflowing).toEqual([]);
+  expect(await seriousFindings(narrow)).toEqual([]);
+  await narrow.screenshot({ path: join(__dirname, '..', '..', '.local', 'console-390.png'), fullPage: true });
 });
 
 it('erases a verification after a confirmation; it leaves the queue', async () => {
