@@ -51,7 +51,7 @@ export interface Verification {
   reasons: ReasonCode[];
   claimed: PersonData;
   documentTypes: string[];
-  /** Types the identity session may read (absent on verifications started before the second round). */
+  /** Types the identity session may read (absent on verifications written before it was recorded: the default then). */
   identityDocumentTypes?: string[];
   /** iDenfy sandbox outcomes asked for at start (a stack configured for the sandbox only: the smoke test). */
   sandbox?: { identity: string; document?: string };

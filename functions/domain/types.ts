@@ -29,7 +29,7 @@ export const REASON_CODES = [
   'CLAIMED_DATA_MISMATCH',
   'MANUAL_REVIEW_APPROVED',
   'MANUAL_REVIEW_REJECTED',
-  // Second round (docs/architecture.md §3): document integrity. Each leads to REQUIRES_REVIEW by default, never to VERIFIED.
+  // Document integrity (docs/decisions.md): each leads where onIntegrityFailure says, never to VERIFIED.
   'IDENTITY_DOCUMENT_TYPE_NOT_ALLOWED',
   'SAME_DOCUMENT_TWICE',
   'DOCUMENT_SEEN_FOR_ANOTHER_CLIENT',
@@ -134,7 +134,7 @@ export interface MatchReport {
     /** The second document (TWO_SESSIONS only). */
     documentType?: { value: string | null; allowed: boolean };
     validity?: { expiryDate: string | null; valid: boolean };
-    /** The identity document (second round). */
+    /** The identity document's own checks. */
     identityDocumentType?: { value: string | null; allowed: boolean };
     identityValidity?: { expiryDate: string | null; valid: boolean };
     /** Both sessions read one physical document. */

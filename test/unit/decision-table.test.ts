@@ -65,6 +65,18 @@ describe('the decision table', () => {
     expect(documented).toEqual(DECISION_TABLE);
   });
 
+  it('docs/decisions.md documents every policy key, with its default', () => {
+    const md = readFileSync('docs/decisions.md', 'utf8');
+    const section = md.split('**The policy is data**')[1]?.split('\n\n**')[0] ?? '';
+    const rows = [...section.matchAll(/^\| `([A-Za-z]+)` +\| ([^|]+?) +\|/gm)];
+    expect(rows.map((m) => m[1]).sort()).toEqual(Object.keys(DEFAULT_POLICY).sort());
+    for (const [, key, documented] of rows) {
+      const value = DEFAULT_POLICY[key as keyof DecisionPolicy];
+      const shown = Array.isArray(value) ? value.map((v) => `\`${v}\``).join(', ') : `\`${value}\``;
+      expect(`${key}: ${documented}`).toBe(`${key}: ${shown}`);
+    }
+  });
+
   it('has a row for every reason code but those a reviewer or the client writes', () => {
     const outside = REASON_CODES.filter((r) => !(r in DECISION_TABLE));
     expect(outside).toEqual(['MANUAL_REVIEW_APPROVED', 'MANUAL_REVIEW_REJECTED', 'CANCELLED']);
