@@ -58,15 +58,20 @@ export async function recordWebhook(
     // A person's review overrides the automatic verdict.
     face: hook.status.manualFace ?? hook.status.autoFace ?? null,
   };
-  const recorded = await deps.repo.recordResult(
-    verificationId,
-    { ...result, digest: contentDigest(result), receivedAt: deps.now().toISOString() },
-    deps.retentionDays,
-  );
-  if (recorded.outcome === 'unknown' && (await beingStored(verificationId, hook.clientId, deps))) {
+  const record = () =>
+    deps.repo.recordResult(
+      verificationId,
+      { ...result, digest: contentDigest(result), receivedAt: deps.now().toISOString() },
+      deps.retentionDays,
+    );
+  let recorded = await record();
+  if (recorded.outcome === 'unknown') {
+    const storing = await beingStored(verificationId, hook.scanRef, hook.clientId, deps);
     // iDenfy can answer faster than we store what it answered (a sandbox session ends at once): its
     // retry finds the session's slot. Never 200: that would lose the result.
-    throw unavailable('scanRef: the session is still being stored; retry');
+    if (storing === 'storing') throw unavailable('scanRef: the session is still being stored; retry');
+    // Stored between our write and our look: the slot is there now.
+    if (storing === 'stored') recorded = await record();
   }
   // Not a session of this verification (or of ours), or erased meanwhile: nothing kept, nothing to decide.
   if (recorded.outcome === 'unknown' || recorded.outcome === 'erased') return { status: 'ignored' };
@@ -80,22 +85,27 @@ export async function recordWebhook(
 }
 
 /**
- * Whether a session of this verification may still be being stored: its client's start holds a claim
- * (the verification and its identity session are not written yet), or the browser came back from the
- * identity step and the document session is not attached yet.
+ * Whether the session is stored by now (its write landed after ours was refused), may still be being
+ * stored (its client's start holds a claim, or the browser came back from the identity step and the
+ * document session is not attached yet), or is no session of this verification. The claim is read
+ * first: a start releases it only once the verification is written, so "no claim" then "no session"
+ * cannot miss a write that was in flight.
  */
 async function beingStored(
   verificationId: string,
+  scanRef: string,
   clientId: string | null | undefined,
   deps: Pick<WebhookDeps, 'repo' | 'now'>,
-): Promise<boolean> {
+): Promise<'stored' | 'storing' | 'no'> {
   const now = deps.now().getTime();
   if (clientId) {
     const slot = await deps.repo.pendingForClient(clientId);
-    if (slot?.claim && slot.claim.until >= now) return true;
+    if (slot?.claim && slot.claim.until >= now) return 'storing';
   }
   const v = await deps.repo.get(verificationId);
-  return v?.status === 'PENDING' && !v.document && v.identityReturn === 'success' && !v.erasure;
+  if (!v || v.erasure) return 'no';
+  if (v.identity.scanRef === scanRef || v.document?.scanRef === scanRef) return 'stored';
+  return v.status === 'PENDING' && !v.document && v.identityReturn === 'success' ? 'storing' : 'no';
 }
 
 /** Expiry and cancellation end a session whatever `final` says (its value there is UNCONFIRMED). */

@@ -60,7 +60,9 @@ it('the README’s curl walkthrough reaches VERIFIED with its own event, twice i
     ['--import', 'tsx', 'scripts/smoke.ts', '--local', '--outputs', started.outputsFile],
     { cwd: ROOT, timeout: 120_000 },
   ).catch((err: { stdout?: string; code?: number; signal?: string }) => {
-    throw new Error(`smoke exited ${err.code ?? err.signal}:\n${err.stdout}`);
+    // What npm start printed says why (its warnings and errors: the functions' logs).
+    const printed = started.output().split('\n').slice(-40).join('\n');
+    throw new Error(`smoke exited ${err.code ?? err.signal}:\n${err.stdout}\nnpm start printed:\n${printed}`);
   });
   const lines = smoke.stdout.trim().split('\n');
   for (const step of [

@@ -55,7 +55,7 @@ export function newVerification(overrides: Partial<Verification> = {}): Verifica
   };
 }
 
-function result(
+export function result(
   scanRef: string,
   overall = 'APPROVED',
   final = true,
@@ -98,7 +98,7 @@ function decision(
 }
 
 /** Creates `v` as a start does: claim the client's slot, then create under the claim. */
-async function created(repo: VerificationRepository, v: Verification, sweepAt = iso(7_500_000)) {
+export async function created(repo: VerificationRepository, v: Verification, sweepAt = iso(7_500_000)) {
   const claim = { id: `claim-${v.verificationId}`, until: T0 + 30_000 };
   if (!(await repo.claimStart(v.clientId, claim, undefined, at(0)))) throw new Error('claim refused');
   await repo.create(v, claim.id, 90, sweepAt);

@@ -506,6 +506,27 @@ describe('trust: a denial closes doors, documents stay bound, claims stay whose 
     expect(await w.webhook('scan-early', 'id-early')).toEqual({ status: 'ignored' });
   });
 
+  it('the store lands between the webhook’s refused write and its look: recorded, not ignored', async () => {
+    const w = world();
+    const recordResult = w.repo.recordResult.bind(w.repo);
+    let calls = 0;
+    w.repo.recordResult = async (...args) => {
+      const answer = await recordResult(...args);
+      // Our write found no slot; before we look, the start stores the verification and frees its claim.
+      calls += 1;
+      if (calls === 1) await w.start('c1');
+      return answer;
+    };
+    // The ids the start below will be given: its claim is id-1, the verification id-2, iDenfy's scan-1.
+    const answer = await w.webhook('scan-1', 'id-2');
+    expect(answer).toMatchObject({ status: 'recorded', verificationId: 'id-2' });
+    expect(calls).toBe(2);
+    expect((await w.repo.results('id-2')).map((r) => [r.scanRef, r.overall])).toEqual([
+      ['scan-1', 'APPROVED'],
+    ]);
+    expect(w.queue.sent).toHaveLength(1);
+  });
+
   it('a sandbox outcome is asked for only on a stack configured for the sandbox (403 otherwise)', async () => {
     const w = world();
     const deps = (sandboxAllowed: boolean) => ({

@@ -255,10 +255,11 @@ export async function recordResult(
     );
     const digests = stored.Item?.digests as Set<string> | undefined;
     return {
-      outcome: !stored.Item
-        ? 'unknown'
-        : stored.Item.erased
-          ? 'erased'
+      // A slot without a result was refused for not existing yet: it was stored after our write.
+      outcome: stored.Item?.erased
+        ? 'erased'
+        : !stored.Item || stored.Item.overall === undefined
+          ? 'unknown'
           : digests?.has(digest)
             ? 'duplicate'
             : 'superseded',
