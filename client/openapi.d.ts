@@ -189,7 +189,7 @@ export interface components {
         /** @enum {unknown} */
         Method: "TWO_SESSIONS" | "ADDITIONAL_STEP";
         /** @enum {unknown} */
-        Reason: "IDENTITY_SESSION_DENIED" | "DOCUMENT_SESSION_DENIED" | "IDENTITY_SESSION_SUSPECTED" | "DOCUMENT_SESSION_SUSPECTED" | "IDENTITY_SESSION_EXPIRED" | "DOCUMENT_SESSION_EXPIRED" | "FIRST_NAME_MISMATCH" | "LAST_NAME_MISMATCH" | "DATE_OF_BIRTH_MISMATCH" | "FIRST_NAME_PARTIAL_MATCH" | "LAST_NAME_PARTIAL_MATCH" | "FIELD_MISSING" | "DOCUMENT_TYPE_NOT_ALLOWED" | "DOCUMENT_VALIDITY_EXPIRED" | "ADDITIONAL_DOCUMENT_NEEDS_REVIEW" | "ADDITIONAL_DOCUMENT_NOT_FOUND" | "ADDITIONAL_DOCUMENT_INVALID" | "CLAIMED_DATA_MISMATCH" | "MANUAL_REVIEW_APPROVED" | "MANUAL_REVIEW_REJECTED" | "IDENTITY_DOCUMENT_TYPE_NOT_ALLOWED" | "SAME_DOCUMENT_TWICE" | "DOCUMENT_SEEN_FOR_ANOTHER_CLIENT" | "NATIONALITY_MISMATCH" | "NAME_SCRIPT_MIXED" | "DATE_OF_BIRTH_IMPLAUSIBLE" | "DOCUMENT_FACE_NOT_MATCHED" | "CANCELLED";
+        Reason: "IDENTITY_SESSION_DENIED" | "DOCUMENT_SESSION_DENIED" | "IDENTITY_SESSION_SUSPECTED" | "DOCUMENT_SESSION_SUSPECTED" | "IDENTITY_SESSION_EXPIRED" | "DOCUMENT_SESSION_EXPIRED" | "FIRST_NAME_MISMATCH" | "LAST_NAME_MISMATCH" | "DATE_OF_BIRTH_MISMATCH" | "FIRST_NAME_PARTIAL_MATCH" | "LAST_NAME_PARTIAL_MATCH" | "FIELD_MISSING" | "DOCUMENT_TYPE_NOT_ALLOWED" | "DOCUMENT_VALIDITY_EXPIRED" | "ADDITIONAL_DOCUMENT_NEEDS_REVIEW" | "ADDITIONAL_DOCUMENT_NOT_FOUND" | "ADDITIONAL_DOCUMENT_INVALID" | "CLAIMED_DATA_MISMATCH" | "MANUAL_REVIEW_APPROVED" | "MANUAL_REVIEW_REJECTED" | "IDENTITY_DOCUMENT_TYPE_NOT_ALLOWED" | "SAME_DOCUMENT_TWICE" | "DOCUMENT_SEEN_FOR_ANOTHER_CLIENT" | "NATIONALITY_MISMATCH" | "NAME_SCRIPT_MIXED" | "DATE_OF_BIRTH_IMPLAUSIBLE" | "DOCUMENT_FACE_NOT_MATCHED" | "ADDRESS_MISMATCH" | "ADDRESS_PROOF_NAME_MISMATCH" | "ADDRESS_PROOF_TOO_OLD" | "CANCELLED";
         Error: {
             error: {
                 code: string;
@@ -206,6 +206,13 @@ export interface components {
             lastName?: components["schemas"]["Name"];
             /** Format: date */
             dateOfBirth?: string;
+            /**
+             * @description The claimed address, one line, compared with a proof of address (iDenfy's UTILITY_BILL
+             *     additional step) when the session carries one; sent to iDenfy as that step's additionalData.
+             *     Trimmed and put in NFC first; must contain a letter; no control, format or invisible characters.
+             *     Never published in an event or written to a log.
+             */
+            address?: string;
             method?: components["schemas"]["Method"];
             documentTypes?: string[];
             /** Format: uri */
@@ -303,6 +310,15 @@ export interface components {
                 documentFace?: {
                     verdict: string | null;
                     matched: boolean;
+                };
+                /** @description A proof of address (iDenfy's UTILITY_BILL step): the address read from it, the claimed address compared with it (NOT_CLAIMED: recorded, not judged; differs names the parts: house, flat, postcode, words, kind), iDenfy's own comparison and its proof-of-address tags. */
+                proofOfAddress?: {
+                    address: string | null;
+                    /** @enum {unknown} */
+                    verdict: "MATCH" | "MISMATCH" | "MISSING" | "NOT_CLAIMED";
+                    differs: string[];
+                    idenfyComparison: string | null;
+                    tags: string[];
                 };
             };
         };

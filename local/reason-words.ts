@@ -32,5 +32,8 @@ export const REASON_WORDS: Record<ReasonCode, string> = {
   NAME_SCRIPT_MIXED: 'a name mixes alphabets',
   DATE_OF_BIRTH_IMPLAUSIBLE: 'a date of birth is implausible',
   DOCUMENT_FACE_NOT_MATCHED: 'the face on the second document was not matched',
+  ADDRESS_MISMATCH: 'the proof of address shows another address',
+  ADDRESS_PROOF_NAME_MISMATCH: 'the proof of address names someone else',
+  ADDRESS_PROOF_TOO_OLD: 'the proof of address is too old',
   CANCELLED: 'the client cancelled it',
 };

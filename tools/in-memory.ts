@@ -388,6 +388,7 @@ export class InMemoryRepository implements VerificationRepository {
         slot.result.document = {};
         slot.result.digests = new Set();
         slot.result.additionalStep = null;
+        slot.result.proofOfAddress = null;
       }
     }
     this.audit.set(id, [

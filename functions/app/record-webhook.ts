@@ -1,6 +1,6 @@
 /** Use case: iDenfy reports a session result. Verify, validate, record (monotonic), queue. */
 import { createHash } from 'node:crypto';
-import type { DocumentData } from '../domain/types';
+import type { DocumentData, SessionResult } from '../domain/types';
 import { type IdenfyWebhook, webhookSchema } from '../shared/schemas';
 import { isValidSignature } from '../shared/signature';
 import { documentDigests } from './document-digests';
@@ -57,6 +57,7 @@ export async function recordWebhook(
     additionalStep: additionalStep(hook),
     // A person's review overrides the automatic verdict.
     face: hook.status.manualFace ?? hook.status.autoFace ?? null,
+    proofOfAddress: proofOfAddress(hook),
   };
   const record = () =>
     deps.repo.recordResult(
@@ -122,6 +123,13 @@ function additionalStep(hook: IdenfyWebhook): { status: string | null; steps: st
     .filter((k) => /^[A-Z0-9_]{1,64}$/.test(k))
     .slice(0, 20);
   return status === null && steps.length === 0 ? null : { status, steps };
+}
+
+/** The address a proof of address showed, and iDenfy's comparison of it with the one we sent. */
+function proofOfAddress(hook: IdenfyWebhook): SessionResult['proofOfAddress'] {
+  const field = hook.data?.additionalData?.UTILITY_BILL?.address;
+  if (!field || (field.value == null && field.status == null)) return null;
+  return { address: field.value ?? null, comparison: field.status ?? null };
 }
 
 /**

@@ -200,6 +200,10 @@ async function mint(req: StartVerificationRequest, baseUrl: string, deps: StartD
     lastName: req.lastName,
     dateOfBirth: req.dateOfBirth,
     ...(twoSessions || !deps.additionalSteps ? {} : { additionalSteps: deps.additionalSteps }),
+    // iDenfy compares a proof of address (its COMPARE type) with the address it is given.
+    ...(!twoSessions && req.address && asksForProofOfAddress(deps.additionalSteps)
+      ? { additionalData: { UTILITY_BILL: { address: req.address } } }
+      : {}),
     ...(req.sandbox ? { dummyStatus: req.sandbox.identity } : {}),
   });
   const identity: SessionRef = { ...identityToken, createdAt: now.toISOString() };
@@ -224,7 +228,12 @@ async function mint(req: StartVerificationRequest, baseUrl: string, deps: StartD
     method,
     status: 'PENDING',
     reasons: [],
-    claimed: { firstName: req.firstName, lastName: req.lastName, dateOfBirth: req.dateOfBirth },
+    claimed: {
+      firstName: req.firstName,
+      lastName: req.lastName,
+      dateOfBirth: req.dateOfBirth,
+      address: req.address,
+    },
     documentTypes,
     identityDocumentTypes: deps.defaults.identityDocumentTypes,
     ...(deps.defaults.documentFaceCheck ? { documentFaceCheck: true } : {}),
@@ -281,10 +290,22 @@ async function resumeUrl(
   return continueUrl(baseUrl, v.verificationId, t, 'success');
 }
 
+/** Whether iDenfy's additionalSteps (`{country: {docType: {STEP: {type}}}}`) include a proof of address. */
+export function asksForProofOfAddress(additionalSteps: Record<string, unknown> | undefined): boolean {
+  return Object.values(additionalSteps ?? {}).some(
+    (byDocType) =>
+      typeof byDocType === 'object' &&
+      byDocType !== null &&
+      Object.values(byDocType).some(
+        (steps) => typeof steps === 'object' && steps !== null && 'UTILITY_BILL' in steps,
+      ),
+  );
+}
+
 /** The fields of a repeated start that claim something else than the pending verification does. */
 export function claimDifferences(req: StartVerificationRequest, v: Verification): string[] {
   const fields: string[] = [];
-  for (const field of ['firstName', 'lastName', 'dateOfBirth'] as const) {
+  for (const field of ['firstName', 'lastName', 'dateOfBirth', 'address'] as const) {
     // A field the repeated start does not give claims nothing (a resume may send the id alone).
     if (req[field] !== undefined && req[field] !== (v.claimed[field] ?? undefined)) fields.push(field);
   }

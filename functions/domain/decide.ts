@@ -2,6 +2,7 @@
  * The decision: a pure function of (verification, recorded results, policy, clock). docs/architecture.md §3.
  * Returns `undefined` while there is nothing to decide yet (waiting for final results).
  */
+import { compareAddresses } from './addresses';
 import { countryCode } from './countries';
 import { type Finding, statusOf } from './decision-table';
 import { comparePeople } from './match';
@@ -106,6 +107,7 @@ export function decide(input: DecisionInput, policy: DecisionPolicy, now: Date):
     // What can be checked on the identity document alone is named for the reviewer too.
     identityDocumentChecks(input, identity, now, findings, report);
     if (input.documentSeenForAnotherClient) findings.add('DOCUMENT_SEEN_FOR_ANOTHER_CLIENT');
+    proofOfAddressChecks(input.claimed.address, [identity], findings, report);
     return conclude();
   }
 
@@ -182,6 +184,7 @@ export function decide(input: DecisionInput, policy: DecisionPolicy, now: Date):
   }
   const nameChecks = Object.values(report.pairs).flatMap((pair) => Object.values(pair ?? {}));
   if (nameChecks.some((c) => c.scriptMixed)) findings.add('NAME_SCRIPT_MIXED');
+  proofOfAddressChecks(input.claimed.address, [identity, document], findings, report);
 
   return conclude(publicChecks(docToDoc));
 }
@@ -214,6 +217,54 @@ function identityDocumentChecks(
     identityDocumentType: { value: type, allowed },
     identityValidity: { expiryDate: expiry, valid },
     dateOfBirthPlausible: plausible,
+  };
+}
+
+/** iDenfy's proof-of-address mismatch tags (docs/idenfy-api.md §6), and the finding each one is. */
+const PROOF_OF_ADDRESS_TAGS: Record<string, Finding> = {
+  UTILITY_ADDRESS: 'ADDRESS_MISMATCH',
+  UTILITY_NAME: 'ADDRESS_PROOF_NAME_MISMATCH',
+  EXPIRED_UTILITY_BILL: 'ADDRESS_PROOF_TOO_OLD',
+};
+
+/**
+ * A proof of address (iDenfy's UTILITY_BILL step, on whichever session carried it) against the claimed
+ * address: iDenfy's tags and its own comparison count, and so does ours (functions/domain/addresses.ts),
+ * the stricter of the two winning. A claimed address that nothing on the proof can be compared with
+ * is a field missing. Without a claim the proof's address is recorded, not judged.
+ */
+function proofOfAddressChecks(
+  claimed: string | null | undefined,
+  sessions: SessionResult[],
+  findings: Set<Finding>,
+  report: MatchReport,
+) {
+  const proof = sessions.find(
+    (r) =>
+      r.proofOfAddress ||
+      r.additionalStep?.steps.includes('UTILITY_BILL') ||
+      r.mismatchTags.some((t) => t in PROOF_OF_ADDRESS_TAGS),
+  );
+  if (!proof) return;
+  const tags = proof.mismatchTags.filter((t) => t in PROOF_OF_ADDRESS_TAGS);
+  for (const tag of tags) findings.add(PROOF_OF_ADDRESS_TAGS[tag] as Finding);
+  const address = proof.proofOfAddress?.address ?? null;
+  const idenfyComparison = proof.proofOfAddress?.comparison ?? null;
+  if (idenfyComparison === 'NOT_MATCH') findings.add('ADDRESS_MISMATCH');
+  const check = claimed ? compareAddresses(claimed, address) : null;
+  if (check?.verdict === 'MISMATCH') findings.add('ADDRESS_MISMATCH');
+  // Nothing of ours to compare, and iDenfy did not compare either: a person reads the proof.
+  const idenfyCompared = idenfyComparison === 'MATCH' || idenfyComparison === 'NOT_MATCH';
+  if (check?.verdict === 'MISSING' && !idenfyCompared) findings.add('FIELD_MISSING');
+  report.documentChecks = {
+    ...report.documentChecks,
+    proofOfAddress: {
+      address,
+      verdict: check?.verdict ?? 'NOT_CLAIMED',
+      differs: check?.differs ?? [],
+      idenfyComparison,
+      tags,
+    },
   };
 }
 

@@ -49,6 +49,10 @@ export const DECISION_TABLE: Record<Finding, Destination> = {
   NAME_SCRIPT_MIXED: 'onIntegrityFailure',
   DATE_OF_BIRTH_IMPLAUSIBLE: 'onIntegrityFailure',
   DOCUMENT_FACE_NOT_MATCHED: 'onIntegrityFailure',
+  // A proof of address that does not bear the claim out: a person looks at it.
+  ADDRESS_MISMATCH: 'REQUIRES_REVIEW',
+  ADDRESS_PROOF_NAME_MISMATCH: 'REQUIRES_REVIEW',
+  ADDRESS_PROOF_TOO_OLD: 'REQUIRES_REVIEW',
 };
 
 const SEVERITY: Record<FinalStatus, number> = { VERIFIED: 0, REQUIRES_REVIEW: 1, EXPIRED: 2, REJECTED: 3 };

@@ -38,6 +38,10 @@ export const REASON_CODES = [
   'DATE_OF_BIRTH_IMPLAUSIBLE',
   // With documentSessionFaceCheck: the second session's selfie was not matched to the second document.
   'DOCUMENT_FACE_NOT_MATCHED',
+  // A proof of address (iDenfy's UTILITY_BILL step) against the claimed address and the person.
+  'ADDRESS_MISMATCH',
+  'ADDRESS_PROOF_NAME_MISMATCH',
+  'ADDRESS_PROOF_TOO_OLD',
   // The client cancelled a PENDING verification (status EXPIRED).
   'CANCELLED',
 ] as const;
@@ -67,6 +71,8 @@ export interface PersonData {
   originalFirstName?: string | null;
   originalLastName?: string | null;
   dateOfBirth?: string | null;
+  /** The claimed address, one line (a client's claim only). */
+  address?: string | null;
   /** Read from a document (so its MRZ may have cut a name); a client's claim is not. */
   fromDocument?: boolean;
   /** A document's nationality and issuing country (a claim has neither): where its names come from. */
@@ -105,6 +111,11 @@ export interface SessionResult {
   additionalStep?: { status: string | null; steps: string[] } | null;
   /** iDenfy's face verdict (`manualFace`, else `autoFace`), e.g. FACE_MATCH; null when no face was checked. */
   face?: string | null;
+  /**
+   * A proof of address (iDenfy's UTILITY_BILL step): the address read from it and iDenfy's own
+   * comparison with the address we sent (MATCH, NOT_MATCH, NOT_FOUND, NO_DATA; null when not compared).
+   */
+  proofOfAddress?: { address: string | null; comparison: string | null } | null;
   /** Increments with every accepted (new) result for this session. */
   resultVersion: number;
 }
@@ -147,6 +158,17 @@ export interface MatchReport {
     dateOfBirthPlausible?: boolean;
     /** With `documentSessionFaceCheck`: iDenfy's face verdict on the second session, and whether it is FACE_MATCH. */
     documentFace?: { verdict: string | null; matched: boolean };
+    /**
+     * A proof of address: the address on it, the claim compared with it (NOT_CLAIMED: recorded, not
+     * judged), iDenfy's own comparison and tags.
+     */
+    proofOfAddress?: {
+      address: string | null;
+      verdict: 'MATCH' | 'MISMATCH' | 'MISSING' | 'NOT_CLAIMED';
+      differs: string[];
+      idenfyComparison: string | null;
+      tags: string[];
+    };
   };
 }
 

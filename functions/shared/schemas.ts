@@ -117,6 +117,20 @@ export const startVerificationSchema = z.strictObject({
       z.refine((v) => parseIsoDate(v) !== null, 'must be a real date written YYYY-MM-DD'),
     ),
   ),
+  // The claimed address, one line: compared with a proof of address (docs/decisions.md). Personal data:
+  // stored, sent to iDenfy with the proof-of-address step, never logged or published.
+  address: z.optional(
+    normalised().check(
+      z.minLength(1, 'must not be empty'),
+      z.maxLength(255, 'must be at most 255 characters'),
+      z.refine((v) => v.isWellFormed() && !/\p{Cc}/u.test(v), 'must be one line without control characters'),
+      z.refine(
+        (v) => !INVISIBLE.test(v),
+        'must not contain invisible characters (zero-width, soft hyphen, bidi controls, fillers)',
+      ),
+      z.refine((v) => /\p{L}/u.test(v), 'must contain a letter'),
+    ),
+  ),
   // Absent means TWO_SESSIONS; kept absent here so a repeated start that does not name it claims nothing.
   method: z.optional(z.enum(METHODS)),
   documentTypes: z.optional(
@@ -247,6 +261,25 @@ export const webhookSchema = z.looseObject({
         docNationality: looseString,
         docIssuingCountry: looseString,
         manuallyDataChanged: z.catch(z.nullish(z.boolean()), null),
+        /** Per additional step, its fields as `{ value, status }`: the proof of address's address. */
+        additionalData: z.catch(
+          z.nullish(
+            z.looseObject({
+              UTILITY_BILL: z.catch(
+                z.nullish(
+                  z.looseObject({
+                    address: z.catch(
+                      z.nullish(z.looseObject({ value: looseString, status: looseString })),
+                      null,
+                    ),
+                  }),
+                ),
+                null,
+              ),
+            }),
+          ),
+          null,
+        ),
       }),
     ),
     null,

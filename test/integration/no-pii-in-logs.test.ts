@@ -1,6 +1,6 @@
 /**
  * No personal data in logs: whole journeys with a recognisable person, every log line captured
- * (DEBUG level), scanned for the names, date of birth and document number.
+ * (DEBUG level), scanned for the names, date of birth, document number and address.
  */
 import type { LocalSystem } from '../../local/system';
 import {
@@ -16,10 +16,26 @@ import {
 
 jest.setTimeout(90_000);
 
-const PERSON = { firstName: 'Wolfgang Amadeus', lastName: 'Mozartowski', dateOfBirth: '1956-01-27' };
+const ADDRESS = 'Zauberflötenweg 17-4, Salzburg';
+const PERSON = {
+  firstName: 'Wolfgang Amadeus',
+  lastName: 'Mozartowski',
+  dateOfBirth: '1956-01-27',
+  address: ADDRESS,
+};
 const DOC_NUMBER = 'XK7739105';
 const PERSONAL_CODE = '35601270042';
-const NEEDLES = ['WOLFGANG', 'AMADEUS', 'MOZARTOWSK', '1956-01-27', '27.01.1956', DOC_NUMBER, PERSONAL_CODE];
+const NEEDLES = [
+  'WOLFGANG',
+  'AMADEUS',
+  'MOZARTOWSK',
+  '1956-01-27',
+  '27.01.1956',
+  DOC_NUMBER,
+  PERSONAL_CODE,
+  'ZAUBERFL',
+  'SALZBURG',
+];
 
 let system: LocalSystem;
 const captured: string[] = [];
@@ -65,6 +81,10 @@ const docData = (overrides: Record<string, unknown> = {}) => ({
   docNumber: DOC_NUMBER,
   docPersonalCode: PERSONAL_CODE,
   fullName: 'WOLFGANG AMADEUS MOZARTOWSKI',
+  // A proof of address (iDenfy's UTILITY_BILL step): another flat, so the mismatch is judged too.
+  additionalData: {
+    UTILITY_BILL: { address: { value: 'Zauberflötenweg 17-5, Salzburg', status: 'NOT_MATCH' } },
+  },
   ...overrides,
 });
 

@@ -491,3 +491,88 @@ describe('document integrity (docs/architecture.md §3, second round): each find
     expect(d?.status).toBe('VERIFIED');
   });
 });
+
+describe('proof of address (docs/decisions.md, "Proof of address")', () => {
+  const CLAIM = 'Gedimino pr. 9-3, Vilnius';
+  const withProof = (address: string | null, extra: Partial<SessionResult> = {}) =>
+    result('DOCUMENT', {
+      additionalStep: { status: 'VALID', steps: ['UTILITY_BILL'] },
+      proofOfAddress: address === null ? null : { address, comparison: null },
+      ...extra,
+    });
+  const judge = (document: SessionResult, address: string | undefined = CLAIM) =>
+    decide(input(result('IDENTITY'), document, { claimed: { address } }), DEFAULT_POLICY, NOW);
+
+  it('the same address written differently: VERIFIED, the report says so', () => {
+    const d = judge(withProof('GEDIMINO PROSPEKTAS 9 butas 3, LT-01103 Vilnius, Lietuva'));
+    expect(d?.status).toBe('VERIFIED');
+    expect(d?.report.documentChecks?.proofOfAddress).toEqual({
+      address: 'GEDIMINO PROSPEKTAS 9 butas 3, LT-01103 Vilnius, Lietuva',
+      verdict: 'MATCH',
+      differs: [],
+      idenfyComparison: null,
+      tags: [],
+    });
+  });
+
+  it.each([
+    ['another flat', withProof('Gedimino pr. 9-4, Vilnius'), ['ADDRESS_MISMATCH']],
+    [
+      "iDenfy's comparison NOT_MATCH, ours a match",
+      withProof(null, { proofOfAddress: { address: CLAIM, comparison: 'NOT_MATCH' } }),
+      ['ADDRESS_MISMATCH'],
+    ],
+    [
+      "iDenfy's comparison NOT_MATCH, nothing read: the mismatch alone",
+      withProof(null, { proofOfAddress: { address: null, comparison: 'NOT_MATCH' } }),
+      ['ADDRESS_MISMATCH'],
+    ],
+    [
+      "iDenfy's tag UTILITY_ADDRESS",
+      withProof(CLAIM, { mismatchTags: ['UTILITY_ADDRESS'] }),
+      ['ADDRESS_MISMATCH'],
+    ],
+    [
+      'the proof names someone else',
+      withProof(CLAIM, { mismatchTags: ['UTILITY_NAME'] }),
+      ['ADDRESS_PROOF_NAME_MISMATCH'],
+    ],
+    ['too old', withProof(CLAIM, { mismatchTags: ['EXPIRED_UTILITY_BILL'] }), ['ADDRESS_PROOF_TOO_OLD']],
+    ['no address read from it, nor compared', withProof(null), ['FIELD_MISSING']],
+  ])('%s: REQUIRES_REVIEW', (_what, document, reasons) => {
+    const d = judge(document);
+    expect(d?.status).toBe('REQUIRES_REVIEW');
+    expect(d?.reasons).toEqual(reasons);
+  });
+
+  it("no address read, but iDenfy compared it and says MATCH: iDenfy's comparison stands", () => {
+    const d = judge(withProof(null, { proofOfAddress: { address: null, comparison: 'MATCH' } }));
+    expect(d?.status).toBe('VERIFIED');
+  });
+
+  it('no claimed address: the proof is recorded, not judged', () => {
+    const d = decide(input(result('IDENTITY'), withProof('Anywhere 1, Kaunas')), DEFAULT_POLICY, NOW);
+    expect(d?.status).toBe('VERIFIED');
+    expect(d?.report.documentChecks?.proofOfAddress?.verdict).toBe('NOT_CLAIMED');
+    expect(d?.report.documentChecks?.proofOfAddress?.address).toBe('Anywhere 1, Kaunas');
+  });
+
+  it('a claimed address and no proof of address asked for: nothing judged', () => {
+    const d = judge(result('DOCUMENT'));
+    expect(d?.status).toBe('VERIFIED');
+    expect(d?.report.documentChecks?.proofOfAddress).toBeUndefined();
+  });
+
+  it('ADDITIONAL_STEP: the proof on the identity session is judged too', () => {
+    const identity = result('IDENTITY', {
+      additionalStep: { status: 'VALID', steps: ['UTILITY_BILL'] },
+      proofOfAddress: { address: 'Gedimino pr. 11, Vilnius', comparison: null },
+    });
+    const d = decide(
+      input(identity, undefined, { method: 'ADDITIONAL_STEP', claimed: { address: CLAIM } }),
+      DEFAULT_POLICY,
+      NOW,
+    );
+    expect(d?.reasons).toEqual(['ADDITIONAL_DOCUMENT_NEEDS_REVIEW', 'ADDRESS_MISMATCH']);
+  });
+});

@@ -78,7 +78,7 @@ export async function erase(
           Key: { pk: `V#${verificationId}`, sk: `RESULT#${scanRef}` },
           UpdateExpression:
             'SET erased = :true, #role = :role, scanRef = :scanRef, ' +
-            '#ttl = if_not_exists(#ttl, :ttl) REMOVE #document, digests, additionalStep',
+            '#ttl = if_not_exists(#ttl, :ttl) REMOVE #document, digests, additionalStep, proofOfAddress',
           ExpressionAttributeNames: { '#role': 'role', '#document': 'document', '#ttl': 'ttl' },
           ExpressionAttributeValues: {
             ':true': true,

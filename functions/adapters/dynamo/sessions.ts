@@ -215,7 +215,7 @@ export async function recordResult(
         UpdateExpression:
           'SET overall = :overall, #final = :final, eventType = :eventType, ' +
           '#document = :document, fraudTags = :fraudTags, mismatchTags = :mismatchTags, receivedAt = :receivedAt, ' +
-          'additionalStep = :additionalStep, face = :face, ' +
+          'additionalStep = :additionalStep, face = :face, proofOfAddress = :proofOfAddress, ' +
           '#ttl = :ttl, resultVersion = if_not_exists(resultVersion, :zero) + :one ADD digests :digestSet',
         // Only into a slot of ours; never over an erasure, a digest already seen, or a final result by a non-final one.
         ConditionExpression:
@@ -235,6 +235,7 @@ export async function recordResult(
           ':mismatchTags': fields.mismatchTags,
           ':additionalStep': fields.additionalStep ?? null,
           ':face': fields.face ?? null,
+          ':proofOfAddress': fields.proofOfAddress ?? null,
           ':receivedAt': fields.receivedAt,
           ':ttl': ttlAfter(fields.receivedAt, retentionDays),
           ':zero': 0,

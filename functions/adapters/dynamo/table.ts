@@ -167,6 +167,7 @@ export function toResult(item: Record<string, unknown>): SessionResult {
     mismatchTags: (item.mismatchTags as string[]) ?? [],
     additionalStep: (item.additionalStep as SessionResult['additionalStep']) ?? null,
     face: (item.face as string | null | undefined) ?? null,
+    proofOfAddress: (item.proofOfAddress as SessionResult['proofOfAddress']) ?? null,
     resultVersion: Number(item.resultVersion ?? 0),
   };
 }

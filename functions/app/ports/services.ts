@@ -30,6 +30,8 @@ export interface TokenRequest {
   expiryTime?: number;
   /** iDenfy's additional-step configuration (docs/idenfy-api.md §6); the account default when absent. */
   additionalSteps?: Record<string, unknown>;
+  /** Data for COMPARE-type additional steps: the claimed address for a proof of address. */
+  additionalData?: { UTILITY_BILL: { address: string } };
   /** iDenfy's sandbox outcome: the session ends at once with it, without a person (DEV keys only). */
   dummyStatus?: string;
 }
