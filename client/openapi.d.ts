@@ -311,8 +311,9 @@ export interface components {
                     verdict: string | null;
                     matched: boolean;
                 };
-                /** @description A proof of address (iDenfy's UTILITY_BILL step): the address read from it, the claimed address compared with it (NOT_CLAIMED: recorded, not judged; differs names the parts: house, flat, postcode, words, kind), iDenfy's own comparison and its proof-of-address tags. */
+                /** @description A proof of address (iDenfy's UTILITY_BILL step): the claimed address, the address read from it, the claim compared with it (NOT_CLAIMED: recorded, not judged; differs names the parts: house, flat, postcode, words, kind), iDenfy's own comparison and its proof-of-address tags. */
                 proofOfAddress?: {
+                    claimed: string | null;
                     address: string | null;
                     /** @enum {unknown} */
                     verdict: "MATCH" | "MISMATCH" | "MISSING" | "NOT_CLAIMED";

@@ -134,6 +134,18 @@ function checks(report) {
   if (c.seenForAnotherClient !== undefined) rows.push(row('documents not used by another client', !c.seenForAnotherClient, ''));
   if (c.nationality) rows.push(row('nationalities agree', c.nationality.match !== false, (c.nationality.values || []).join(' / ')));
   if (c.documentFace) rows.push(row('face on the second document', c.documentFace.matched, c.documentFace.verdict || 'no verdict'));
+  const p = c.proofOfAddress;
+  if (p) {
+    const said = [
+      'on the proof: ' + (p.address || 'none read'),
+      'claimed: ' + (p.claimed || 'none'),
+      p.differs.length ? 'differs: ' + p.differs.join(', ') : '',
+      p.idenfyComparison ? "iDenfy's comparison: " + p.idenfyComparison : '',
+      p.tags.length ? 'tags: ' + p.tags.join(', ') : '',
+    ];
+    const ok = (p.verdict === 'MATCH' || p.verdict === 'NOT_CLAIMED') && p.idenfyComparison !== 'NOT_MATCH' && !p.tags.length;
+    rows.push(row('proof of address', ok, said.filter(Boolean).join('; ')));
+  }
   return rows.join('') || '<tr><td class="muted">None recorded.</td></tr>';
 }
 

@@ -44,6 +44,7 @@ ol.steps li.moot{background:#f3f4f7;color:#4a5163}
   <label>first name <input name="firstName" placeholder="optional" autocomplete="off"></label>
   <label>last name <input name="lastName" placeholder="optional" autocomplete="off"></label>
   <label>date of birth <input name="dateOfBirth" placeholder="YYYY-MM-DD" autocomplete="off"></label>
+  <label>address <input name="address" placeholder="optional: checked against a proof of address" autocomplete="off"></label>
   <label>method <select name="method"><option>TWO_SESSIONS</option><option>ADDITIONAL_STEP</option></select></label>
   <button type="submit" id="startButton" class="primary">Start verification</button>
 </form>

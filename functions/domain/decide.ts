@@ -259,6 +259,7 @@ function proofOfAddressChecks(
   report.documentChecks = {
     ...report.documentChecks,
     proofOfAddress: {
+      claimed: claimed ?? null,
       address,
       verdict: check?.verdict ?? 'NOT_CLAIMED',
       differs: check?.differs ?? [],

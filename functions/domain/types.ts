@@ -159,10 +159,12 @@ export interface MatchReport {
     /** With `documentSessionFaceCheck`: iDenfy's face verdict on the second session, and whether it is FACE_MATCH. */
     documentFace?: { verdict: string | null; matched: boolean };
     /**
-     * A proof of address: the address on it, the claim compared with it (NOT_CLAIMED: recorded, not
+     * A proof of address: the claimed address, the address on it, the claim compared with it (NOT_CLAIMED: recorded, not
      * judged), iDenfy's own comparison and tags.
      */
     proofOfAddress?: {
+      /** The claimed address (personal data, as the compared names are: the status route only). */
+      claimed: string | null;
       address: string | null;
       verdict: 'MATCH' | 'MISMATCH' | 'MISSING' | 'NOT_CLAIMED';
       differs: string[];

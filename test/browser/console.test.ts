@@ -193,3 +193,26 @@ it("passes the API's own 4xx through: a malformed or unknown id is the caller's 
   expect(bidi.status).toBe(400);
   expect(((await bidi.json()) as { error: { message: string } }).error.message).toMatch(/^note: /);
 });
+
+it('shows a proof of address beside the claim: what differs, and why it waits for a person', async () => {
+  const { verificationId, view } = await twoStepJourney(
+    system,
+    'console-address',
+    {},
+    { additionalData: { UTILITY_BILL: { address: { value: 'Gedimino pr. 9-4, Vilnius', status: null } } } },
+    { address: 'Gedimino pr. 9-3, Vilnius' },
+    { additionalSteps: { UTILITY_BILL: 'EXTRACT' }, additionalStepStatus: 'VALID' },
+  );
+  expect(view.reasons).toEqual(['ADDRESS_MISMATCH']);
+  const page = await browser.newPage();
+  await page.goto(console_.url);
+  await page.click(`button[data-open="${verificationId}"]`);
+  await page.waitForSelector('#detail:not([hidden])');
+  expect(await page.textContent('#reasons')).toContain('the proof of address shows another address');
+  const row = page.locator('#checks tr', { hasText: 'proof of address' });
+  expect(await row.textContent()).toContain('not ok');
+  expect(await row.textContent()).toContain('on the proof: Gedimino pr. 9-4, Vilnius');
+  expect(await row.textContent()).toContain('claimed: Gedimino pr. 9-3, Vilnius');
+  expect(await row.textContent()).toContain('differs: flat');
+  expect(await seriousFindings(page)).toEqual([]);
+});

@@ -47,6 +47,7 @@ describe('the second session carries a proof of address (an iDenfy account defau
     );
     expect(view).toMatchObject({ status: 'VERIFIED', reasons: [] });
     expect(view.report.documentChecks?.proofOfAddress).toEqual({
+      claimed: CLAIM,
       address: 'ZIRMUNU GATVE 70 butas 12, LT-09131 Vilnius, Lietuva',
       verdict: 'MATCH',
       differs: [],

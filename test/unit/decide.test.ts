@@ -507,6 +507,7 @@ describe('proof of address (docs/decisions.md, "Proof of address")', () => {
     const d = judge(withProof('GEDIMINO PROSPEKTAS 9 butas 3, LT-01103 Vilnius, Lietuva'));
     expect(d?.status).toBe('VERIFIED');
     expect(d?.report.documentChecks?.proofOfAddress).toEqual({
+      claimed: CLAIM,
       address: 'GEDIMINO PROSPEKTAS 9 butas 3, LT-01103 Vilnius, Lietuva',
       verdict: 'MATCH',
       differs: [],
