@@ -214,6 +214,12 @@ export interface components {
              */
             address?: string;
             method?: components["schemas"]["Method"];
+            /**
+             * @description A plan of this deployment (docs/plans.md): two-documents, additional-step, with-proof-of-address,
+             *     or the deployment's own. Absent: the method's plan, else the deployment's defaultPlan. Unknown,
+             *     or contradicting method: 400 naming plan.
+             */
+            plan?: string;
             documentTypes?: string[];
             /** Format: uri */
             successUrl?: string;
@@ -244,6 +250,7 @@ export interface components {
             verificationId: string;
             clientId: components["schemas"]["ClientId"];
             method: components["schemas"]["Method"];
+            plan: components["schemas"]["PlanRef"];
             /** @constant */
             status: "PENDING";
             /**
@@ -253,11 +260,17 @@ export interface components {
             redirectUrl: string | null;
             expiresAt: components["schemas"]["Timestamp"];
         };
+        /** @description The plan the verification runs (docs/plans.md), at the version it started with; one written before plans reads as its method's built-in plan (two-documents, additional-step), version 1. */
+        PlanRef: {
+            id: string;
+            version: number;
+        };
         Summary: components["schemas"]["SummaryFields"];
         SummaryFields: {
             verificationId: string;
             clientId: components["schemas"]["ClientId"];
             method: components["schemas"]["Method"];
+            plan: components["schemas"]["PlanRef"];
             status: components["schemas"]["Status"];
             reasons: components["schemas"]["Reason"][];
             createdAt: components["schemas"]["Timestamp"];

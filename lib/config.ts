@@ -4,6 +4,7 @@
  */
 import type { Node } from 'constructs';
 import { allowList } from '../functions/shared/ip-allow-list';
+import { resolvePlans } from '../functions/shared/plans-config';
 import { parsePolicy } from '../functions/shared/policy-config';
 
 export interface MultidocConfig {
@@ -55,6 +56,10 @@ export interface MultidocConfig {
   sweepIntervalMinutes: number;
   /** iDenfy additionalSteps object for ADDITIONAL_STEP sessions (JSON, docs/idenfy-api.md §6); the account default when unset. */
   additionalSteps?: string;
+  /** The deployment's own verification plans (a JSON array, docs/plans.md); the built-in ones otherwise. */
+  plans?: string;
+  /** The plan a start that names none (and no method) runs. */
+  defaultPlan: string;
   /** Decision policy overrides (JSON), e.g. `{"policyVersion":"acme-1","onMismatch":"REJECTED"}`; docs/architecture.md §3 defaults otherwise. */
   decisionPolicy?: string;
   /** With clientAuth=jwt: the scope a client app's token needs (start, get, list, cancel, erase). */
@@ -124,6 +129,7 @@ export const DEFAULT_CONFIG: MultidocConfig = {
   apiBurstLimit: 100,
   webhookRateLimit: 100,
   webhookBurstLimit: 200,
+  defaultPlan: 'two-documents',
 };
 
 /** The retention periods CloudWatch Logs accepts, in days. */
@@ -136,6 +142,7 @@ export const OPTIONAL_KEYS = {
   publicBaseUrl: 'string',
   decisionPolicy: 'json',
   additionalSteps: 'json',
+  plans: 'json',
   webhookAllowedIps: 'string',
   jwtIssuer: 'string',
   jwtAudience: 'string',
@@ -234,6 +241,13 @@ export function validateConfig(c: MultidocConfig): MultidocConfig {
     if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
       problems.push('additionalSteps must be a JSON object (iDenfy additionalSteps, docs/idenfy-api.md §6)');
   }
+  if (!problems.some((p) => p.startsWith('additionalSteps'))) {
+    try {
+      resolvePlans(c.plans, planBase(c), c.defaultPlan);
+    } catch (err) {
+      problems.push((err as Error).message);
+    }
+  }
   if (!['lambda', 'powertools'].includes(c.tracer)) problems.push('tracer must be lambda or powertools');
   if (!['iam', 'jwt'].includes(c.clientAuth)) problems.push('clientAuth must be iam or jwt');
   if (c.clientAuth === 'jwt' && (!c.jwtIssuer || !URL.canParse(c.jwtIssuer) || !c.jwtAudience)) {
@@ -290,4 +304,16 @@ export function validateConfig(c: MultidocConfig): MultidocConfig {
     if (!/^[\x21-\x7E]{1,200}$/.test(c[k])) problems.push(`${k} must be a scope name (printable, no spaces)`);
   if (problems.length > 0) throw new Error(`Invalid idenfy-multidoc configuration: ${problems.join('; ')}`);
   return c;
+}
+
+/** What the built-in plans are made of. */
+export function planBase(c: MultidocConfig) {
+  return {
+    identityDocumentTypes: c.identityDocumentTypes,
+    allowedDocumentTypes: c.allowedDocumentTypes,
+    documentSessionFaceCheck: c.documentSessionFaceCheck,
+    additionalSteps: c.additionalSteps
+      ? (JSON.parse(c.additionalSteps) as Record<string, unknown>)
+      : undefined,
+  };
 }

@@ -64,6 +64,8 @@ export class Functions {
         IDENFY_ENVIRONMENT: config.idenfyEnvironment,
         ...(config.publicBaseUrl ? { PUBLIC_BASE_URL: config.publicBaseUrl } : {}),
         ...(config.additionalSteps ? { ADDITIONAL_STEPS: config.additionalSteps } : {}),
+        ...(config.plans ? { PLANS: config.plans } : {}),
+        DEFAULT_PLAN: config.defaultPlan,
       },
     });
     this.webhook = new MultidocFunction(stack, 'Webhook', {

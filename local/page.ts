@@ -45,7 +45,7 @@ ol.steps li.moot{background:#f3f4f7;color:#4a5163}
   <label>last name <input name="lastName" placeholder="optional" autocomplete="off"></label>
   <label>date of birth <input name="dateOfBirth" placeholder="YYYY-MM-DD" autocomplete="off"></label>
   <label>address <input name="address" placeholder="optional: checked against a proof of address" autocomplete="off"></label>
-  <label>method <select name="method"><option>TWO_SESSIONS</option><option>ADDITIONAL_STEP</option></select></label>
+  <label>plan <select name="plan"><option value="two-documents">two-documents: identity, then a residence permit</option><option value="with-proof-of-address">with-proof-of-address: the permit session also asks for a utility bill</option><option value="additional-step">additional-step: one session, an uploaded extra document</option></select></label>
   <button type="submit" id="startButton" class="primary">Start verification</button>
 </form>
 <p id="error" class="error" role="alert" aria-live="assertive"></p>

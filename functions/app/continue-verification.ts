@@ -6,7 +6,13 @@ import { busy, Failure, invalidInput, notFound, unavailable } from './errors';
 import type { SessionRef, Verification } from './model';
 import type { SessionStore, VerificationReads } from './ports/repository';
 import type { IdenfyApi } from './ports/services';
-import { CLAIM_WAIT_MS, claimPause, documentTokenType, START_CLAIM_MS } from './start-verification';
+import {
+  CLAIM_WAIT_MS,
+  claimPause,
+  documentTokenType,
+  START_CLAIM_MS,
+  stepExtras,
+} from './start-verification';
 import { VersionConflict } from './store-errors';
 
 export interface ContinueDeps {
@@ -104,6 +110,7 @@ async function mintDocumentSession(
       firstName: v.claimed.firstName ?? undefined,
       lastName: v.claimed.lastName ?? undefined,
       dateOfBirth: v.claimed.dateOfBirth ?? undefined,
+      ...stepExtras(v.documentAdditionalSteps, v.claimed.address ?? undefined),
       locale: v.locale,
       expiryTime: deps.tokenExpirySeconds,
       ...v.finalUrls,

@@ -1,5 +1,6 @@
 /** Use cases: the status route's view and the list route (docs/architecture.md §2). No document numbers, file URLs or auth tokens. */
 
+import { planOf } from '../domain/plans';
 import type { SessionResult } from '../domain/types';
 import { notFound } from './errors';
 import type { AuditEntry, SessionRef, Verification } from './model';
@@ -35,6 +36,7 @@ export function summary(v: Verification) {
     verificationId: v.verificationId,
     clientId: v.clientId,
     method: v.method,
+    plan: planOf(v),
     status: v.status,
     reasons: v.reasons,
     createdAt: v.createdAt,

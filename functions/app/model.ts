@@ -3,6 +3,7 @@
  * lines and the writes that change it. The ports it is read and written through are in ports/; the
  * ways a write can be refused, in store-errors.ts.
  */
+import type { PlanRef } from '../domain/plans';
 import type {
   FinalStatus,
   MatchReport,
@@ -53,6 +54,10 @@ export interface Verification {
   documentTypes: string[];
   /** Types the identity session may read (absent on verifications written before it was recorded: the default then). */
   identityDocumentTypes?: string[];
+  /** The plan it started with (absent: written before plans, its method's built-in plan, version 1). */
+  plan?: PlanRef;
+  /** iDenfy's additional steps on the document session, from the plan (a proof of address, …). */
+  documentAdditionalSteps?: Record<string, unknown>;
   /** iDenfy sandbox outcomes asked for at start (a stack configured for the sandbox only: the smoke test). */
   sandbox?: { identity: string; document?: string };
   /** The second session is an IDENTIFICATION session whose face verdict the decision requires (config at start). */

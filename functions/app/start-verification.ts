@@ -1,10 +1,11 @@
 /** Use case: start a verification (create the identity session at iDenfy, store it). */
 
 import { sessionDeadline } from '../domain/lifecycle';
+import { asksForProofOfAddress, METHOD_PLANS, methodOf, type Plan, planOf } from '../domain/plans';
 import { backoffMs, sleep } from '../shared/backoff';
 import { signContinueToken } from '../shared/continue-token';
 import type { StartVerificationRequest } from '../shared/schemas';
-import { busy, Failure, unavailable } from './errors';
+import { busy, Failure, invalidInput, unavailable } from './errors';
 import type { FinalUrls, SessionRef, Verification } from './model';
 import type { SessionStore, StartStore, VerificationReads } from './ports/repository';
 import type { IdenfyApi } from './ports/services';
@@ -16,17 +17,13 @@ export interface StartDeps {
   now: () => Date;
   newId: () => string;
   continueLinkKey: string;
-  defaults: FinalUrls & {
-    documentTypes: string[];
-    identityDocumentTypes: string[];
-    /** The second session takes a selfie too (`documentSessionFaceCheck`). */
-    documentFaceCheck?: boolean;
-  };
+  defaults: FinalUrls;
+  /** The plans on offer, by id (functions/shared/plans-config.ts), and the one a start naming none runs. */
+  plans: ReadonlyMap<string, Plan>;
+  defaultPlan: string;
   tokenExpirySeconds: number;
   retentionDays: number;
   documentSessionMode: 'just-in-time' | 'upfront';
-  /** iDenfy's additional-step configuration for ADDITIONAL_STEP sessions (account default when absent). */
-  additionalSteps?: Record<string, unknown>;
   /** The keys are iDenfy's sandbox (DEV) keys: a start may ask for dummy outcomes. */
   sandboxAllowed?: boolean;
 }
@@ -64,6 +61,8 @@ export async function startVerification(
       "sandbox: this stack is not configured for iDenfy's sandbox (idenfyEnvironment=sandbox); a production stack never asks for dummy outcomes",
     );
   }
+  // A plan that does not exist, or contradicts the method, is refused before anything is claimed.
+  choosePlan(req, deps);
   const waitUntil = deps.now().getTime() + CLAIM_WAIT_MS;
   for (let attempt = 1; ; attempt++) {
     const now = deps.now();
@@ -166,9 +165,12 @@ async function mint(req: StartVerificationRequest, baseUrl: string, deps: StartD
     errorUrl: req.errorUrl ?? deps.defaults.errorUrl,
     unverifiedUrl: req.unverifiedUrl ?? deps.defaults.unverifiedUrl,
   };
-  const documentTypes = req.documentTypes ?? deps.defaults.documentTypes;
-  const method = req.method ?? 'TWO_SESSIONS';
+  const plan = choosePlan(req, deps);
+  const [identityStep, documentStep] = plan.steps as [Plan['steps'][number], Plan['steps'][number]?];
+  const method = methodOf(plan);
   const twoSessions = method === 'TWO_SESSIONS';
+  const documentTypes = req.documentTypes ?? documentStep?.documentTypes ?? [];
+  const documentFaceCheck = documentStep?.faceCheck === true;
   const linkExpiry = new Date(expiresAt.getTime() + CONTINUE_GRACE_MS);
   // Each link's token signs its outcome: an `error` link edited to `success` is refused.
   const link = (outcome: string) =>
@@ -195,15 +197,11 @@ async function mint(req: StartVerificationRequest, baseUrl: string, deps: StartD
     ...identityUrls,
     tokenType: 'IDENTIFICATION',
     // Only identity documents here: the account default would let a residence permit pass as the identity.
-    documents: deps.defaults.identityDocumentTypes,
+    documents: identityStep.documentTypes,
     firstName: req.firstName,
     lastName: req.lastName,
     dateOfBirth: req.dateOfBirth,
-    ...(twoSessions || !deps.additionalSteps ? {} : { additionalSteps: deps.additionalSteps }),
-    // iDenfy compares a proof of address (its COMPARE type) with the address it is given.
-    ...(!twoSessions && req.address && asksForProofOfAddress(deps.additionalSteps)
-      ? { additionalData: { UTILITY_BILL: { address: req.address } } }
-      : {}),
+    ...stepExtras(identityStep.additionalSteps, req.address),
     ...(req.sandbox ? { dummyStatus: req.sandbox.identity } : {}),
   });
   const identity: SessionRef = { ...identityToken, createdAt: now.toISOString() };
@@ -212,11 +210,12 @@ async function mint(req: StartVerificationRequest, baseUrl: string, deps: StartD
     const documentToken = await deps.idenfy.createToken({
       ...common,
       ...finalUrls,
-      tokenType: documentTokenType(deps.defaults.documentFaceCheck),
+      tokenType: documentTokenType(documentFaceCheck),
       documents: documentTypes,
       firstName: req.firstName,
       lastName: req.lastName,
       dateOfBirth: req.dateOfBirth,
+      ...stepExtras(documentStep?.additionalSteps, req.address),
       ...(req.sandbox?.document ? { dummyStatus: req.sandbox.document } : {}),
     });
     document = { ...documentToken, createdAt: now.toISOString(), expiresAt: expiresAt.toISOString() };
@@ -234,9 +233,11 @@ async function mint(req: StartVerificationRequest, baseUrl: string, deps: StartD
       dateOfBirth: req.dateOfBirth,
       address: req.address,
     },
+    plan: { id: plan.id, version: plan.version },
     documentTypes,
-    identityDocumentTypes: deps.defaults.identityDocumentTypes,
-    ...(deps.defaults.documentFaceCheck ? { documentFaceCheck: true } : {}),
+    identityDocumentTypes: identityStep.documentTypes,
+    ...(documentFaceCheck ? { documentFaceCheck: true } : {}),
+    ...(documentStep?.additionalSteps ? { documentAdditionalSteps: documentStep.additionalSteps } : {}),
     ...(req.sandbox ? { sandbox: req.sandbox } : {}),
     finalUrls,
     locale: req.locale,
@@ -290,16 +291,43 @@ async function resumeUrl(
   return continueUrl(baseUrl, v.verificationId, t, 'success');
 }
 
-/** Whether iDenfy's additionalSteps (`{country: {docType: {STEP: {type}}}}`) include a proof of address. */
-export function asksForProofOfAddress(additionalSteps: Record<string, unknown> | undefined): boolean {
-  return Object.values(additionalSteps ?? {}).some(
-    (byDocType) =>
-      typeof byDocType === 'object' &&
-      byDocType !== null &&
-      Object.values(byDocType).some(
-        (steps) => typeof steps === 'object' && steps !== null && 'UTILITY_BILL' in steps,
-      ),
-  );
+/**
+ * The plan a start runs: the one it names, else its method's, else the deployment's default. An
+ * unknown plan, or one that runs another method than the start names, is 400 naming `plan`.
+ */
+export function choosePlan(
+  req: StartVerificationRequest,
+  deps: Pick<StartDeps, 'plans' | 'defaultPlan'>,
+): Plan {
+  const id = req.plan ?? (req.method ? METHOD_PLANS[req.method] : deps.defaultPlan);
+  const plan = deps.plans.get(id);
+  if (!plan) {
+    const known = [...deps.plans.keys()].join(', ');
+    throw invalidInput(`plan: no plan "${id}" here (known: ${known})`, [
+      { field: 'plan', message: 'unknown plan' },
+    ]);
+  }
+  if (req.method && methodOf(plan) !== req.method) {
+    throw invalidInput(
+      `plan: "${plan.id}" is not the ${req.method} method; give one of the two, or both agreeing`,
+      [{ field: 'plan', message: 'contradicts method' }],
+    );
+  }
+  return plan;
+}
+
+/** A step's additional steps for its token, and the claimed address when one of them is a proof of address. */
+export function stepExtras(
+  additionalSteps: Record<string, unknown> | undefined,
+  address: string | undefined,
+) {
+  return {
+    ...(additionalSteps ? { additionalSteps } : {}),
+    // iDenfy compares a proof of address (its COMPARE type) with the address it is given.
+    ...(address && asksForProofOfAddress(additionalSteps)
+      ? { additionalData: { UTILITY_BILL: { address } } }
+      : {}),
+  };
 }
 
 /** The fields of a repeated start that claim something else than the pending verification does. */
@@ -310,6 +338,7 @@ export function claimDifferences(req: StartVerificationRequest, v: Verification)
     if (req[field] !== undefined && req[field] !== (v.claimed[field] ?? undefined)) fields.push(field);
   }
   if (req.method !== undefined && req.method !== v.method) fields.push('method');
+  if (req.plan !== undefined && req.plan !== planOf(v).id) fields.push('plan');
   if (req.documentTypes && req.documentTypes.join(',') !== v.documentTypes.join(',')) {
     fields.push('documentTypes');
   }
@@ -329,6 +358,7 @@ export function startView(v: Verification, redirectUrl: string | null = v.identi
     verificationId: v.verificationId,
     clientId: v.clientId,
     method: v.method,
+    plan: planOf(v),
     status: v.status,
     redirectUrl,
     expiresAt: v.expiresAt,

@@ -99,14 +99,10 @@ const routes: Record<string, (event: HttpEvent) => Promise<HttpResult>> = {
       publicBaseUrl(event, config.publicBaseUrl),
       {
         ...(await sessionDeps()),
-        defaults: {
-          ...config.defaultUrls,
-          documentTypes: config.allowedDocumentTypes,
-          identityDocumentTypes: config.identityDocumentTypes,
-          documentFaceCheck: config.documentSessionFaceCheck,
-        },
+        defaults: config.defaultUrls,
+        plans: config.plans,
+        defaultPlan: config.defaultPlan,
         documentSessionMode: config.documentSessionMode,
-        additionalSteps: config.additionalSteps,
         sandboxAllowed: config.idenfyEnvironment === 'sandbox',
       },
     );

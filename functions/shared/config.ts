@@ -4,7 +4,9 @@
  * by the composition root: a missing or malformed variable fails the cold start with every problem
  * named, instead of failing each request.
  */
+import type { Plan } from '../domain/plans';
 import type { DecisionPolicy } from '../domain/policy';
+import { resolvePlans } from './plans-config';
 import { parsePolicy } from './policy-config';
 
 type Source = Record<string, string | undefined>;
@@ -102,6 +104,13 @@ function additionalSteps(raw: string | undefined): Record<string, unknown> | und
 
 export function tokenConfig(source: Source = process.env) {
   const r = new Reader(source);
+  const base = {
+    identityDocumentTypes: r.list('IDENTITY_DOCUMENT_TYPES'),
+    allowedDocumentTypes: r.list('ALLOWED_DOCUMENT_TYPES'),
+    documentSessionFaceCheck: r.boolean('DOCUMENT_SESSION_FACE_CHECK'),
+    additionalSteps: r.parsed('ADDITIONAL_STEPS', additionalSteps),
+  };
+  const defaultPlan = r.text('DEFAULT_PLAN');
   return r.done({
     ...common(r),
     ...events(r),
@@ -114,14 +123,12 @@ export function tokenConfig(source: Source = process.env) {
       errorUrl: r.text('DEFAULT_ERROR_URL'),
       unverifiedUrl: r.text('DEFAULT_UNVERIFIED_URL'),
     },
-    allowedDocumentTypes: r.list('ALLOWED_DOCUMENT_TYPES'),
-    identityDocumentTypes: r.list('IDENTITY_DOCUMENT_TYPES'),
     tokenExpirySeconds: r.integer('TOKEN_EXPIRY_SECONDS', 60),
     /** `just-in-time` creates the document session at the continue link; `upfront` at start. */
     documentSessionMode: r.oneOf('DOCUMENT_SESSION_MODE', ['just-in-time', 'upfront'] as const),
-    /** The second session is an IDENTIFICATION session (selfie matched to the second document's portrait). */
-    documentSessionFaceCheck: r.boolean('DOCUMENT_SESSION_FACE_CHECK'),
-    additionalSteps: r.parsed('ADDITIONAL_STEPS', additionalSteps),
+    /** The plans on offer (built-in ones made of the keys above, and the deployment's own), by id. */
+    plans: r.parsed('PLANS', (raw) => resolvePlans(raw, base, defaultPlan)) ?? new Map<string, Plan>(),
+    defaultPlan,
     /** `sandbox`: iDenfy's DEV keys, so a start may ask for a dummy outcome (the smoke test). */
     idenfyEnvironment: r.oneOf('IDENFY_ENVIRONMENT', ['production', 'sandbox'] as const),
   });

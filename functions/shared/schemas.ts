@@ -133,6 +133,10 @@ export const startVerificationSchema = z.strictObject({
   ),
   // Absent means TWO_SESSIONS; kept absent here so a repeated start that does not name it claims nothing.
   method: z.optional(z.enum(METHODS)),
+  // A plan of this deployment (docs/plans.md); its method's, else the default plan, when absent.
+  plan: z.optional(
+    z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,49}$/, 'must be a plan id (1-50 of a-z, 0-9 and -)')),
+  ),
   documentTypes: z.optional(
     z.array(z.enum(DOCUMENT_TYPES)).check(z.minLength(1, 'must name at least one type'), z.maxLength(10)),
   ),

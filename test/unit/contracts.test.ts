@@ -72,6 +72,7 @@ describe('contracts/openapi.yaml', () => {
       verificationId: 'v',
       clientId: 'c',
       method: 'TWO_SESSIONS',
+      plan: { id: 'two-documents', version: 1 },
       status: 'PENDING',
       redirectUrl: 'https://x.example/r',
       expiresAt: '2026-01-01T00:00:00.000Z',

@@ -33,14 +33,20 @@ describe('runtime configuration', () => {
     expect(() => webhookConfig(envOf('Webhook'))).not.toThrow();
     expect(() => comparatorConfig(envOf('Comparator'))).not.toThrow();
     expect(() => sweeperConfig(envOf('Sweeper'))).not.toThrow();
-    expect(tokenConfig(envOf('Token'))).toMatchObject({
+    const token = tokenConfig(envOf('Token'));
+    expect(token).toMatchObject({
       retentionDays: 90,
       tokenExpirySeconds: 3600,
       idenfyTimeoutMs: 8000,
       documentSessionMode: 'just-in-time',
-      documentSessionFaceCheck: false,
-      identityDocumentTypes: ['PASSPORT', 'ID_CARD'],
+      defaultPlan: 'two-documents',
     });
+    // The built-in plans, made of the keys that shaped verifications before plans.
+    expect([...token.plans.values()].map((p) => [p.id, p.steps.map((s) => s.documentTypes)])).toEqual([
+      ['two-documents', [['PASSPORT', 'ID_CARD'], ['RESIDENCE_PERMIT']]],
+      ['additional-step', [['PASSPORT', 'ID_CARD']]],
+      ['with-proof-of-address', [['PASSPORT', 'ID_CARD'], ['RESIDENCE_PERMIT']]],
+    ]);
   });
 
   it('names every missing or malformed variable at once', () => {
@@ -51,9 +57,10 @@ describe('runtime configuration', () => {
       DOCUMENT_SESSION_MODE: 'later',
       ADDITIONAL_STEPS: '[1,2]',
       DECISION_POLICY: '{"onMismatch":"MAYBE"}',
+      PLANS: '[{"id":"mine","version":0,"steps":[]}]',
     };
     expect(() => tokenConfig(env)).toThrow(
-      /TABLE_NAME is required; RETENTION_DAYS must be a whole number ≥ 1;.*DECISION_POLICY:.*DOCUMENT_SESSION_MODE must be one of just-in-time, upfront; ADDITIONAL_STEPS: must be a JSON object/,
+      /ADDITIONAL_STEPS: must be a JSON object; TABLE_NAME is required; RETENTION_DAYS must be a whole number ≥ 1;.*DECISION_POLICY:.*DOCUMENT_SESSION_MODE must be one of just-in-time, upfront; PLANS: plans\[mine\]\.version: must be a whole number ≥ 1; plans\[mine\]\.steps: must have at least one step/,
     );
     expect(() => webhookConfig({ ...envOf('Webhook'), QUEUE_URL: undefined })).toThrow(
       /QUEUE_URL is required/,

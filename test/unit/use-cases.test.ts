@@ -14,6 +14,7 @@ import { startVerification } from '../../functions/app/start-verification';
 import { OutboxBusy } from '../../functions/app/store-errors';
 import { sweepOne } from '../../functions/app/sweep';
 import { DEFAULT_POLICY } from '../../functions/domain/policy';
+import { resolvePlans } from '../../functions/shared/plans-config';
 import { signBody } from '../../functions/shared/signature';
 import { FakeClock, FakeIdenfy, FakePublisher, FakeQueue, InMemoryRepository } from '../../tools/in-memory';
 
@@ -21,6 +22,15 @@ const T0 = Date.parse('2026-06-01T12:00:00Z');
 const KEY = 'continue-link-key-of-at-least-32-chars';
 const SIGNING = 'webhook-signing-key';
 const HASH_KEY = 'document-hash-key-of-32-characters!!';
+const PLANS = resolvePlans(
+  undefined,
+  {
+    identityDocumentTypes: ['PASSPORT', 'ID_CARD'],
+    allowedDocumentTypes: ['RESIDENCE_PERMIT'],
+    documentSessionFaceCheck: false,
+  },
+  'two-documents',
+);
 
 function world(stepMs = 0) {
   const repo = new InMemoryRepository();
@@ -47,9 +57,9 @@ function world(stepMs = 0) {
           successUrl: 'https://app.test/ok',
           errorUrl: 'https://app.test/error',
           unverifiedUrl: 'https://app.test/unverified',
-          documentTypes: ['RESIDENCE_PERMIT'],
-          identityDocumentTypes: ['PASSPORT', 'ID_CARD'],
         },
+        plans: PLANS,
+        defaultPlan: 'two-documents',
         tokenExpirySeconds: 3600,
         documentSessionMode: 'just-in-time',
       }),
@@ -474,9 +484,9 @@ describe('trust: a denial closes doors, documents stay bound, claims stay whose 
           successUrl: 'https://app.test/ok',
           errorUrl: 'https://app.test/error',
           unverifiedUrl: 'https://app.test/unverified',
-          documentTypes: ['RESIDENCE_PERMIT'],
-          identityDocumentTypes: ['PASSPORT', 'ID_CARD'],
         },
+        plans: PLANS,
+        defaultPlan: 'two-documents',
         tokenExpirySeconds: 3600,
         documentSessionMode: 'just-in-time',
       });
@@ -540,9 +550,9 @@ describe('trust: a denial closes doors, documents stay bound, claims stay whose 
         successUrl: 'https://app.test/ok',
         errorUrl: 'https://app.test/error',
         unverifiedUrl: 'https://app.test/unverified',
-        documentTypes: ['RESIDENCE_PERMIT'],
-        identityDocumentTypes: ['PASSPORT', 'ID_CARD'],
       },
+      plans: PLANS,
+      defaultPlan: 'two-documents',
       tokenExpirySeconds: 3600,
       documentSessionMode: 'just-in-time' as const,
       sandboxAllowed,

@@ -4,7 +4,9 @@
  * does not compile). Thin: statuses, reasons, verdicts and scores; never names, dates of birth,
  * document numbers or file URLs.
  */
+
 import type { ReviewDecision } from '../../domain/lifecycle';
+import { planOf } from '../../domain/plans';
 import type { FinalStatus, PublicChecks, ReasonCode, SessionResult } from '../../domain/types';
 import type { ProviderResultChange, Verification } from '../model';
 import type { Sessions } from './details';
@@ -43,6 +45,7 @@ function head(v: Verification) {
       verificationId: v.verificationId,
       clientId: v.clientId,
       method: v.method,
+      plan: planOf(v),
     },
   };
 }

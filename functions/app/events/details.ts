@@ -52,6 +52,7 @@ export interface DetailOfVerificationFinalized {
   verificationId: string;
   clientId: string;
   method: 'TWO_SESSIONS' | 'ADDITIONAL_STEP';
+  plan?: Plan;
   status: 'VERIFIED' | 'REQUIRES_REVIEW' | 'REJECTED' | 'EXPIRED';
   previousStatus: 'PENDING';
   reasons: Reasons;
@@ -59,6 +60,13 @@ export interface DetailOfVerificationFinalized {
   sessions: Sessions;
   checks: Checks;
   decidedAt: string;
+}
+/**
+ * The plan the verification runs (docs/plans.md), at the version it started with. Absent only on an event written before plans and published after the upgrade.
+ */
+export interface Plan {
+  id: string;
+  version: number;
 }
 export interface Sessions {
   identity: {
@@ -95,6 +103,7 @@ export interface DetailOfVerificationReviewed {
   verificationId: string;
   clientId: string;
   method: 'TWO_SESSIONS' | 'ADDITIONAL_STEP';
+  plan?: Plan;
   status: 'VERIFIED' | 'REJECTED';
   previousStatus: 'REQUIRES_REVIEW';
   reasons: Reasons;
@@ -121,6 +130,7 @@ export interface DetailOfVerificationDocumentExpiring {
   verificationId: string;
   clientId: string;
   method: 'TWO_SESSIONS' | 'ADDITIONAL_STEP';
+  plan?: Plan;
   status: 'VERIFIED';
   documentType: string | null;
   documentExpiresOn: string;
@@ -140,6 +150,7 @@ export interface DetailOfVerificationProviderResultChanged {
   verificationId: string;
   clientId: string;
   method: 'TWO_SESSIONS' | 'ADDITIONAL_STEP';
+  plan?: Plan;
   /**
    * The status, unchanged by this event.
    */
