@@ -83,7 +83,12 @@ export interface paths {
          * A person's decision on a REQUIRES_REVIEW verification (audited; publishes Verification Reviewed)
          * @description 409 INVALID_STATE when it is not (or no longer) REQUIRES_REVIEW. 409 VERIFICATION_CHANGED with
          *     Retry-After when something changed it between the read and the write (a late result from
-         *     iDenfy, say): read it again, then decide (clients do not repeat this on their own).
+         *     iDenfy, another approval): read it again, then decide (clients do not repeat this on their own).
+         *     With secondApprovalReasons configured, an APPROVE of a verification with one of those reasons
+         *     is recorded (202, awaitingSecondApproval: true, audited as APPROVAL_RECORDED) and a second
+         *     APPROVE by a different principal decides (200); the same principal again is 409 SAME_REVIEWER
+         *     (locally, where nothing authenticates, the display name stands for the principal). A REJECT
+         *     decides at once.
          *     415 for a body that is not application/json.
          */
         post: operations["reviewVerification"];
@@ -355,8 +360,11 @@ export interface components {
         };
         AuditEntry: {
             at: components["schemas"]["Timestamp"];
-            /** @enum {unknown} */
-            action: "REVIEWED" | "ERASURE_REQUESTED";
+            /**
+             * @description APPROVAL_RECORDED is a first approval that waits for a second, different reviewer
+             * @enum {unknown}
+             */
+            action: "REVIEWED" | "APPROVAL_RECORDED" | "ERASURE_REQUESTED";
             /** @description Who called, as the API authenticated them: an IAM principal ARN or a JWT subject (null locally, where nothing authenticates) */
             by: string | null;
             /** @description A review's display name for the reviewer, as its request gave it */
@@ -397,6 +405,14 @@ export interface components {
                 overall: string;
                 at: components["schemas"]["Timestamp"];
             }[];
+            /** @description A first approval was recorded for a reason in secondApprovalReasons; a second, different reviewer decides (the status stays REQUIRES_REVIEW until then). */
+            awaitingSecondApproval: boolean;
+            firstApproval: null | {
+                /** @description the authenticated principal (null locally) */
+                by: string | null;
+                reviewer: string;
+                at: components["schemas"]["Timestamp"];
+            };
             audit: components["schemas"]["AuditEntry"][];
             erasure: null | components["schemas"]["ErasureView"];
         } & components["schemas"]["SummaryFields"];
@@ -594,6 +610,15 @@ export interface operations {
         responses: {
             /** @description The reviewed verification */
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Verification"];
+                };
+            };
+            /** @description A first approval, recorded; a second, different reviewer decides */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -46,6 +46,7 @@ button,input,textarea{font:inherit;padding:.35rem .5rem}button{cursor:pointer}
   <h2>Side by side</h2><div class="scroll"><table id="fields"></table></div>
   <h2>Document checks</h2><div class="scroll"><table id="checks"></table></div>
   <h2>Sessions</h2><div class="scroll"><table id="sessions"></table></div>
+  <p id="waiting" role="status" hidden></p>
   <div id="decide" class="actions">
     <label style="flex:1">note (kept in the audit trail; redacted if the data is erased)<textarea id="note" rows="2" maxlength="2000"></textarea></label>
     <button id="approve" type="button">Approve</button><button id="reject" type="button">Reject</button>
@@ -167,6 +168,11 @@ async function open(id) {
     ? '<tr><th scope="col">when</th><th scope="col">what</th><th scope="col">by</th><th scope="col">reviewer</th><th scope="col">note</th></tr>' + v.audit.map((a) => '<tr>' + td('when', esc(a.at)) + td('what', esc(a.action) + (a.to ? ' → ' + esc(a.to.status) : '')) + td('by', esc(a.by ?? '(not authenticated: local)')) + td('reviewer', esc(a.reviewer)) + td('note', esc(a.note)) + '</tr>').join('')
     : '<tr><td class="muted">Nothing yet.</td></tr>';
   $('decide').hidden = v.status !== 'REQUIRES_REVIEW' || v.erased;
+  // A risky reason (secondApprovalReasons): one approval is recorded, a second, different reviewer decides.
+  $('waiting').hidden = !v.awaitingSecondApproval;
+  $('waiting').textContent = v.awaitingSecondApproval
+    ? 'Approved once by ' + v.firstApproval.reviewer + ' (' + v.firstApproval.at + '): a second, different reviewer decides. Reject decides at once.'
+    : '';
   $('erase').hidden = v.erased || v.status === 'PENDING';
   $('eraseConfirm').hidden = true;
 }

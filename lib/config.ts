@@ -3,6 +3,7 @@
  * The configuration table in docs/deploy.md mirrors this file.
  */
 import type { Node } from 'constructs';
+import { REASON_CODES } from '../functions/domain/types';
 import { allowList } from '../functions/shared/ip-allow-list';
 import { resolvePlans } from '../functions/shared/plans-config';
 import { parsePolicy } from '../functions/shared/policy-config';
@@ -60,6 +61,8 @@ export interface MultidocConfig {
   plans?: string;
   /** The plan a start that names none (and no method) runs. */
   defaultPlan: string;
+  /** Reason codes whose approval needs a second, different reviewer; none by default. */
+  secondApprovalReasons: string[];
   /** Decision policy overrides (JSON), e.g. `{"policyVersion":"acme-1","onMismatch":"REJECTED"}`; docs/architecture.md §3 defaults otherwise. */
   decisionPolicy?: string;
   /** With clientAuth=jwt: the scope a client app's token needs (start, get, list, cancel, erase). */
@@ -130,6 +133,7 @@ export const DEFAULT_CONFIG: MultidocConfig = {
   webhookRateLimit: 100,
   webhookBurstLimit: 200,
   defaultPlan: 'two-documents',
+  secondApprovalReasons: [],
 };
 
 /** The retention periods CloudWatch Logs accepts, in days. */
@@ -248,6 +252,13 @@ export function validateConfig(c: MultidocConfig): MultidocConfig {
       problems.push((err as Error).message);
     }
   }
+  const notReasons = c.secondApprovalReasons.filter(
+    (r) => r && !(REASON_CODES as readonly string[]).includes(r),
+  );
+  if (notReasons.length > 0)
+    problems.push(
+      `secondApprovalReasons: not reason codes: ${notReasons.join(', ')} (docs/decisions.md lists them)`,
+    );
   if (!['lambda', 'powertools'].includes(c.tracer)) problems.push('tracer must be lambda or powertools');
   if (!['iam', 'jwt'].includes(c.clientAuth)) problems.push('clientAuth must be iam or jwt');
   if (c.clientAuth === 'jwt' && (!c.jwtIssuer || !URL.canParse(c.jwtIssuer) || !c.jwtAudience)) {

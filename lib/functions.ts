@@ -66,6 +66,9 @@ export class Functions {
         ...(config.additionalSteps ? { ADDITIONAL_STEPS: config.additionalSteps } : {}),
         ...(config.plans ? { PLANS: config.plans } : {}),
         DEFAULT_PLAN: config.defaultPlan,
+        ...(config.secondApprovalReasons.some(Boolean)
+          ? { SECOND_APPROVAL_REASONS: config.secondApprovalReasons.filter(Boolean).join(',') }
+          : {}),
       },
     });
     this.webhook = new MultidocFunction(stack, 'Webhook', {

@@ -10,6 +10,7 @@ import type {
   DecisionWrite,
   DocumentBinding,
   Erasure,
+  FirstApproval,
   Lease,
   NewResult,
   OutboxClaim,
@@ -359,6 +360,19 @@ export class InMemoryRepository implements VerificationRepository {
       version: r.outbox.version,
       outboxClaim: r.claim,
       sweepAt: r.sweepAt,
+    });
+    this.audit.set(id, [...(this.audit.get(id) ?? []), clone(audit)]);
+  }
+
+  async saveFirstApproval(id: string, expectedVersion: number, approval: FirstApproval, audit: AuditEntry) {
+    await this.at('saveReview:before');
+    const v = this.verifications.get(id);
+    if (!v || v.version !== expectedVersion || v.status !== 'REQUIRES_REVIEW' || v.erasure || v.firstApproval)
+      throw new VersionConflict();
+    Object.assign(v, {
+      firstApproval: clone(approval),
+      updatedAt: approval.at,
+      version: expectedVersion + 1,
     });
     this.audit.set(id, [...(this.audit.get(id) ?? []), clone(audit)]);
   }

@@ -53,6 +53,8 @@ export class DynamoVerificationRepository implements VerificationRepository {
   results: VerificationRepository['results'] = (...a) => sessions.results(this.t, ...a);
   bindDocuments: VerificationRepository['bindDocuments'] = (...a) => sessions.bindDocuments(this.t, ...a);
   saveReview: VerificationRepository['saveReview'] = (...a) => reviews.saveReview(this.t, ...a);
+  saveFirstApproval: VerificationRepository['saveFirstApproval'] = (...a) =>
+    reviews.saveFirstApproval(this.t, ...a);
   erase: VerificationRepository['erase'] = (...a) => erasure.erase(this.t, ...a);
   saveErasureProgress: VerificationRepository['saveErasureProgress'] = (...a) =>
     erasure.saveErasureProgress(this.t, ...a);

@@ -21,6 +21,8 @@ export type FailureKind =
   | 'CHANGED'
   /** A repeated start claims someone else than the verification already pending for its client. */
   | 'CLAIM_DIFFERS'
+  /** The second approval of a risky review came from the reviewer who gave the first. */
+  | 'SAME_REVIEWER'
   /** A body in a media type the route does not take. */
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'TOO_LARGE'

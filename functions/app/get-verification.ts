@@ -26,6 +26,9 @@ function view(v: Verification, results: SessionResult[], audit: AuditEntry[]) {
     report: v.report ?? null,
     // iDenfy contradicted the decision afterwards (the status did not move): a person should look.
     providerResultChanged: v.providerResultChanged ?? [],
+    // A first approval waiting for a second, different reviewer (secondApprovalReasons).
+    awaitingSecondApproval: v.status === 'REQUIRES_REVIEW' && v.firstApproval !== undefined && !v.erasure,
+    firstApproval: v.firstApproval ?? null,
     audit: audit.sort((a, b) => a.at.localeCompare(b.at)),
     erasure: v.erasure ? erasureView(v) : null,
   };

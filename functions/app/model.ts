@@ -54,6 +54,8 @@ export interface Verification {
   documentTypes: string[];
   /** Types the identity session may read (absent on verifications written before it was recorded: the default then). */
   identityDocumentTypes?: string[];
+  /** A first approval waiting for a second, different reviewer (`secondApprovalReasons`). */
+  firstApproval?: FirstApproval;
   /** The plan it started with (absent: written before plans, its method's built-in plan, version 1). */
   plan?: PlanRef;
   /** iDenfy's additional steps on the document session, from the plan (a proof of address, …). */
@@ -115,10 +117,19 @@ export interface Erasure {
   nextAttemptAt: string | null;
 }
 
+/** The first of two approvals a risky review needs (`secondApprovalReasons`): who gave it, and when. */
+export interface FirstApproval {
+  /** The authenticated principal; null locally, where the display name stands for it. */
+  by: string | null;
+  reviewer: string;
+  at: string;
+}
+
 /** One line of the append-only audit trail of a verification. */
 export interface AuditEntry {
   at: string;
-  action: 'REVIEWED' | 'ERASURE_REQUESTED';
+  /** APPROVAL_RECORDED: a first approval that waits for a second, different reviewer (the status stays). */
+  action: 'REVIEWED' | 'APPROVAL_RECORDED' | 'ERASURE_REQUESTED';
   /** The caller's authenticated principal (IAM ARN or JWT subject); null locally, where nothing authenticates. */
   by: string | null;
   /** A review's display name for the reviewer, as the request gave it (not proof of who called). */

@@ -1,9 +1,10 @@
 /** Use case: a person decides a verification that needs review (docs/architecture.md §2–§3). Audited, published once. */
 import { OUTBOX_RETRY_MS, type ReviewDecision, reviewTransition } from '../domain/lifecycle';
-import { changed, invalidState, notFound } from './errors';
+import type { ReasonCode } from '../domain/types';
+import { changed, Failure, invalidState, notFound } from './errors';
 import { reviewedEvent } from './events/builders';
 import { getVerificationView } from './get-verification';
-import type { AuditEntry, Verification } from './model';
+import type { AuditEntry, FirstApproval, Verification } from './model';
 import { type OutboxDeps, outboxClaim, publishOutbox } from './outbox';
 import type { OutboxStore, ReviewStore, VerificationReads } from './ports/repository';
 import { VersionConflict } from './store-errors';
@@ -19,7 +20,16 @@ export interface ReviewRequest {
 export type ReviewDeps = OutboxDeps & {
   repo: VerificationReads & ReviewStore & OutboxStore;
   retentionDays: number;
+  /** Reasons whose approval needs a second, different reviewer (`secondApprovalReasons`; none by default). */
+  secondApprovalReasons?: readonly ReasonCode[];
 };
+
+/**
+ * Who approved, for telling two approvals apart: the authenticated principal; locally, where nothing
+ * authenticates, the display name (trimmed, NFC, case folded: `Alice` and ` alice` are one person).
+ */
+const approver = (a: { by: string | null; reviewer: string }) =>
+  a.by ?? `name:${a.reviewer.trim().normalize('NFC').toLocaleLowerCase('en')}`;
 
 const notReviewable = (status: string) =>
   invalidState(`status is ${status}: only REQUIRES_REVIEW can be reviewed`);
@@ -33,6 +43,16 @@ export async function reviewVerification(verificationId: string, req: ReviewRequ
   if (!to) throw notReviewable(v.status);
 
   const at = deps.now().toISOString();
+  const risky = v.reasons.some((r) => deps.secondApprovalReasons?.includes(r));
+  if (req.decision === 'APPROVE' && risky) {
+    if (!v.firstApproval) return recordFirstApproval(v, req, at, deps);
+    if (approver(v.firstApproval) === approver({ by: req.principal, reviewer: req.reviewer })) {
+      throw new Failure(
+        'SAME_REVIEWER',
+        `reviewer: ${v.firstApproval.reviewer} approved it already (${v.firstApproval.at}); a second, different reviewer decides`,
+      );
+    }
+  }
   const outbox = reviewedEvent(v, results, to, { decision: req.decision, reviewedAt: at });
   const audit: AuditEntry = {
     at,
@@ -70,4 +90,30 @@ export async function reviewVerification(verificationId: string, req: ReviewRequ
   const saved: Verification = { ...v, ...to, updatedAt: at, outbox, version: outbox.version };
   await publishOutbox(saved, deps, true).catch(() => false);
   return getVerificationView(verificationId, deps.repo);
+}
+
+/** The first of two approvals: recorded and audited; the status stays REQUIRES_REVIEW, nothing is published. */
+async function recordFirstApproval(v: Verification, req: ReviewRequest, at: string, deps: ReviewDeps) {
+  const approval: FirstApproval = { by: req.principal, reviewer: req.reviewer, at };
+  const audit: AuditEntry = {
+    at,
+    action: 'APPROVAL_RECORDED',
+    by: req.principal,
+    reviewer: req.reviewer,
+    from: { status: v.status, reasons: v.reasons },
+    note: req.note ?? null,
+  };
+  try {
+    await deps.repo.saveFirstApproval(v.verificationId, v.version, approval, audit, deps.retentionDays);
+  } catch (err) {
+    if (!(err instanceof VersionConflict)) throw err;
+    const now = await deps.repo.get(v.verificationId);
+    if (now?.erasure) throw invalidState('erased: an erased verification cannot be reviewed');
+    if (now?.status !== 'REQUIRES_REVIEW') throw notReviewable(now?.status ?? v.status);
+    // Another reviewer approved (or something else changed) meanwhile: look again, then decide.
+    throw changed(
+      'the verification changed meanwhile (another approval, a late result): read it again, then decide',
+    );
+  }
+  return getVerificationView(v.verificationId, deps.repo);
 }

@@ -32,6 +32,7 @@ export const ANSWERS: Record<FailureKind, { status: number; code: string }> = {
   BUSY: { status: 409, code: 'CONFLICT' },
   CHANGED: { status: 409, code: 'VERIFICATION_CHANGED' },
   CLAIM_DIFFERS: { status: 409, code: 'CLAIM_DIFFERS' },
+  SAME_REVIEWER: { status: 409, code: 'SAME_REVIEWER' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
   TOO_LARGE: { status: 413, code: 'PAYLOAD_TOO_LARGE' },
   UNAVAILABLE: { status: 503, code: 'SERVICE_UNAVAILABLE' },

@@ -135,11 +135,17 @@ const routes: Record<string, (event: HttpEvent) => Promise<HttpResult>> = {
         noticeDays: config.expiringNoticeDays,
         retentionDays: config.retentionDays,
         onPublishDeferred: recordPublishDeferred,
+        secondApprovalReasons: config.secondApprovalReasons,
       },
     );
-    logger.info('verification reviewed', { verificationId: verificationId(event), status: view.status });
+    logger.info('verification reviewed', {
+      verificationId: verificationId(event),
+      status: view.status,
+      awaitingSecondApproval: view.awaitingSecondApproval,
+    });
     count(METRIC.reviews, { decision: review.decision });
-    return json(200, view);
+    // 202: a first approval, recorded; a second, different reviewer decides.
+    return json(view.awaitingSecondApproval ? 202 : 200, view);
   },
 
   'POST /verifications/{verificationId}/cancel': async (event) => {

@@ -6,6 +6,7 @@
  */
 import type { Plan } from '../domain/plans';
 import type { DecisionPolicy } from '../domain/policy';
+import { REASON_CODES, type ReasonCode } from '../domain/types';
 import { resolvePlans } from './plans-config';
 import { parsePolicy } from './policy-config';
 
@@ -102,6 +103,17 @@ function additionalSteps(raw: string | undefined): Record<string, unknown> | und
   return value as Record<string, unknown>;
 }
 
+/** Reason codes, comma-separated; none when empty. */
+function reasonList(raw: string | undefined): ReasonCode[] {
+  const codes = (raw ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const unknown = codes.filter((c) => !(REASON_CODES as readonly string[]).includes(c));
+  if (unknown.length > 0) throw new Error(`not reason codes: ${unknown.join(', ')}`);
+  return codes as ReasonCode[];
+}
+
 export function tokenConfig(source: Source = process.env) {
   const r = new Reader(source);
   const base = {
@@ -127,6 +139,8 @@ export function tokenConfig(source: Source = process.env) {
     /** `just-in-time` creates the document session at the continue link; `upfront` at start. */
     documentSessionMode: r.oneOf('DOCUMENT_SESSION_MODE', ['just-in-time', 'upfront'] as const),
     /** The plans on offer (built-in ones made of the keys above, and the deployment's own), by id. */
+    /** Reasons whose approval needs a second, different reviewer (none by default). */
+    secondApprovalReasons: r.parsed('SECOND_APPROVAL_REASONS', reasonList) ?? [],
     plans: r.parsed('PLANS', (raw) => resolvePlans(raw, base, defaultPlan)) ?? new Map<string, Plan>(),
     defaultPlan,
     /** `sandbox`: iDenfy's DEV keys, so a start may ask for a dummy outcome (the smoke test). */

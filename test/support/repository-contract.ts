@@ -374,6 +374,53 @@ export function repositoryContract(name: string, repository: () => VerificationR
         ).toEqual([['REVIEWED', 'ann', 'ok']]);
       });
 
+      it('a first approval: once, version-checked, moves the version on (a review that read before conflicts)', async () => {
+        const v = await decided(repo, 'REQUIRES_REVIEW');
+        const approval = { by: 'arn:alice', reviewer: 'Alice', at: iso(9000) };
+        const audit = {
+          at: iso(9000),
+          action: 'APPROVAL_RECORDED' as const,
+          by: 'arn:alice',
+          reviewer: 'Alice',
+          note: 'ok',
+        };
+        await expect(
+          repo.saveFirstApproval(v.verificationId, v.version - 1, approval, audit, 90),
+        ).rejects.toBeInstanceOf(VersionConflict);
+        await repo.saveFirstApproval(v.verificationId, v.version, approval, audit, 90);
+        const after = (await repo.get(v.verificationId)) as Verification;
+        expect(after).toMatchObject({
+          firstApproval: approval,
+          version: v.version + 1,
+          status: 'REQUIRES_REVIEW',
+        });
+        // Never a second first approval, even at the current version.
+        await expect(
+          repo.saveFirstApproval(v.verificationId, after.version, { ...approval, by: 'arn:bob' }, audit, 90),
+        ).rejects.toBeInstanceOf(VersionConflict);
+        // A review that read the version before the approval conflicts.
+        const to = { status: 'VERIFIED' as const, reasons: ['MANUAL_REVIEW_APPROVED' as const] };
+        const write = {
+          ...to,
+          updatedAt: iso(9500),
+          outbox: outbox(after),
+          sweepAt: iso(309_000),
+          claim: { runId: 'r', until: T0 },
+        };
+        await expect(
+          repo.saveReview(
+            v.verificationId,
+            v.version,
+            write,
+            { ...audit, action: 'REVIEWED' as const, to },
+            90,
+          ),
+        ).rejects.toBeInstanceOf(VersionConflict);
+        expect((await repo.snapshot(v.verificationId))?.audit.map((a) => [a.action, a.reviewer])).toEqual([
+          ['APPROVAL_RECORDED', 'Alice'],
+        ]);
+      });
+
       it("a client's list is newest first, page by page", async () => {
         const clientId = `contract-list-${randomUUID().slice(0, 8)}`;
         const ids: string[] = [];

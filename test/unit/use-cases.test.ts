@@ -47,6 +47,7 @@ function world(stepMs = 0) {
     publisher,
     queue,
     clock,
+    finaliseDeps: finalise,
     start: (clientId: string) =>
       startVerification({ clientId, method: 'TWO_SESSIONS' }, 'https://api.test', {
         ...common,
@@ -626,6 +627,85 @@ describe('trust: a denial closes doors, documents stay bound, claims stay whose 
       extra: { retryAfterSeconds: 1 },
     });
     expect((await w.review(v.verificationId, 'ok')).status).toBe('VERIFIED');
+  });
+});
+
+describe('a second approval for risky reasons (secondApprovalReasons)', () => {
+  const approve = (w: ReturnType<typeof world>, id: string, reviewer: string, principal: string | null) =>
+    reviewVerification(
+      id,
+      { decision: 'APPROVE', reviewer, note: `approved by ${reviewer}`, principal },
+      { ...w.finaliseDeps, secondApprovalReasons: ['DOCUMENT_SESSION_SUSPECTED'] },
+    );
+
+  it('the first approval waits (audited, nothing published); the same principal is refused; another decides', async () => {
+    const w = world();
+    const v = await decided(w, 'SUSPECTED');
+    const published = w.publisher.published.length;
+    const first = await approve(w, v.verificationId, 'Alice', 'arn:aws:iam::1:role/alice');
+    expect(first).toMatchObject({
+      status: 'REQUIRES_REVIEW',
+      awaitingSecondApproval: true,
+      firstApproval: { by: 'arn:aws:iam::1:role/alice', reviewer: 'Alice' },
+    });
+    expect(first.audit.map((a) => a.action)).toEqual(['APPROVAL_RECORDED']);
+    expect(w.publisher.published).toHaveLength(published);
+    // Another display name does not make another person: the principal decides.
+    await expect(approve(w, v.verificationId, 'Bob', 'arn:aws:iam::1:role/alice')).rejects.toMatchObject({
+      kind: 'SAME_REVIEWER',
+    });
+    const second = await approve(w, v.verificationId, 'Bob', 'arn:aws:iam::1:role/bob');
+    expect(second).toMatchObject({ status: 'VERIFIED', awaitingSecondApproval: false });
+    expect(second.audit.map((a) => a.action)).toEqual(['APPROVAL_RECORDED', 'REVIEWED']);
+    expect(w.publisher.published.slice(published).map((e) => e.detailType)).toEqual([
+      'Verification Reviewed',
+    ]);
+  });
+
+  it('locally (no principal) the display name stands for the person, whatever its case and spacing', async () => {
+    const w = world();
+    const v = await decided(w, 'SUSPECTED');
+    await approve(w, v.verificationId, 'Alice', null);
+    await expect(approve(w, v.verificationId, ' alice ', null)).rejects.toMatchObject({
+      kind: 'SAME_REVIEWER',
+    });
+    expect((await approve(w, v.verificationId, 'Bob', null)).status).toBe('VERIFIED');
+  });
+
+  it('a reject decides at once; a reason outside the set needs one approval', async () => {
+    const w = world();
+    const risky = await decided(w, 'SUSPECTED');
+    const rejected = await reviewVerification(
+      risky.verificationId,
+      { decision: 'REJECT', reviewer: 'Alice', principal: null },
+      { ...w.finaliseDeps, secondApprovalReasons: ['DOCUMENT_SESSION_SUSPECTED'] },
+    );
+    expect(rejected.status).toBe('REJECTED');
+    const other = world();
+    const plain = await decided(other, 'SUSPECTED');
+    const once = await reviewVerification(
+      plain.verificationId,
+      { decision: 'APPROVE', reviewer: 'Alice', principal: null },
+      { ...other.finaliseDeps, secondApprovalReasons: ['NAME_SCRIPT_MIXED'] },
+    );
+    expect(once.status).toBe('VERIFIED');
+  });
+
+  it('two first approvals at once: one is recorded, the other is told to read again; nothing published', async () => {
+    const w = world();
+    const v = await decided(w, 'SUSPECTED');
+    const published = w.publisher.published.length;
+    const outcomes = await Promise.allSettled([
+      approve(w, v.verificationId, 'Alice', 'arn:alice'),
+      approve(w, v.verificationId, 'Bob', 'arn:bob'),
+    ]);
+    expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const refused = outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult;
+    expect(refused.reason).toMatchObject({ kind: 'CHANGED' });
+    expect((await w.repo.snapshot(v.verificationId))?.audit.map((a) => a.action)).toEqual([
+      'APPROVAL_RECORDED',
+    ]);
+    expect(w.publisher.published).toHaveLength(published);
   });
 });
 

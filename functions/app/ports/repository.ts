@@ -10,6 +10,7 @@ import type {
   DecisionWrite,
   DocumentBinding,
   Erasure,
+  FirstApproval,
   Lease,
   NewResult,
   OutboxClaim,
@@ -166,6 +167,18 @@ export interface ReviewStore {
     verificationId: string,
     expectedVersion: number,
     review: ReviewWrite,
+    audit: AuditEntry,
+    retentionDays: number,
+  ): Promise<void>;
+  /**
+   * A first approval that waits for a second reviewer, with its audit line, atomically; the version
+   * moves on (a review racing it conflicts). VersionConflict when the version moved, it is no longer
+   * REQUIRES_REVIEW, or a first approval is there already.
+   */
+  saveFirstApproval(
+    verificationId: string,
+    expectedVersion: number,
+    approval: FirstApproval,
     audit: AuditEntry,
     retentionDays: number,
   ): Promise<void>;
