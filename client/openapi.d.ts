@@ -295,6 +295,10 @@ export interface components {
             overall?: string;
             final: boolean;
             docType: string | null;
+            /** @description iDenfy's fraud tags on the latest recorded result (its verdicts, not personal data) */
+            fraudTags?: string[];
+            /** @description iDenfy's mismatch tags on the latest recorded result (NAME, UTILITY_ADDRESS, …) */
+            mismatchTags?: string[];
         };
         FieldCheck: {
             /** @enum {unknown} */

@@ -1,5 +1,5 @@
 /**
- * `npm run console [-- --api <url>] [--port <n>] [--region <r>]`: the review console on
+ * `npm run console [-- --api <url>] [--port <n>] [--region <r>] [--dashboard <url with {scanRef}>]`: the review console on
  * http://127.0.0.1:3002 (docs/console.md). Local mode's API (http://127.0.0.1:3000) by default;
  * `--api https://…` for a deployed stack, signed with your own AWS credentials (the reviewer policy).
  */
@@ -12,6 +12,7 @@ const { values } = parseArgs({
     api: { type: 'string', default: process.env.MULTIDOC_API_URL ?? 'http://127.0.0.1:3000' },
     port: { type: 'string', default: process.env.CONSOLE_PORT ?? '3002' },
     region: { type: 'string' },
+    dashboard: { type: 'string', default: process.env.MULTIDOC_IDENFY_DASHBOARD_URL },
   },
 });
 
@@ -21,10 +22,13 @@ async function main() {
     throw new Error(`--port: not a port: ${values.port}`);
   if (!URL.canParse(values.api ?? '')) throw new Error(`--api: not a URL: ${values.api}`);
   const api = new MultidocClient({ baseUrl: values.api as string, region: values.region });
-  const console_ = await startConsole(api, port).catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'EADDRINUSE') throw new Error(`port ${port} is in use: pass --port or set CONSOLE_PORT`);
-    throw err;
-  });
+  const console_ = await startConsole(api, port, { dashboardUrl: values.dashboard }).catch(
+    (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EADDRINUSE')
+        throw new Error(`port ${port} is in use: pass --port or set CONSOLE_PORT`);
+      throw err;
+    },
+  );
   console.log(`review console: ${console_.url} (API ${values.api})`);
 }
 

@@ -76,6 +76,8 @@ function waited(since) {
 const td = (label, html, cls) => '<td data-label="' + esc(label) + '"' + (cls ? ' class="' + esc(cls) + '"' : '') + '>' + html + '</td>';
 let cursor = null;
 let current = null;
+/** The console's own settings: the pattern of a session's page in iDenfy's dashboard (or null). */
+let settings = { dashboardUrl: null };
 
 async function api(method, path, body) {
   const res = await fetch('/api' + path, {
@@ -162,8 +164,16 @@ async function open(id) {
   $('reasons').innerHTML = v.reasons.map((r) => '<span>' + reasonHtml(r) + '</span>').join('');
   $('fields').innerHTML = sideBySide(v.report);
   $('checks').innerHTML = checks(v.report);
-  $('sessions').innerHTML = '<tr><th scope="col">session</th><th scope="col">iDenfy says</th><th scope="col">document</th><th scope="col">scanRef</th></tr>' +
-    Object.entries(v.sessions).map(([role, s]) => '<tr>' + td('session', esc(role)) + td('iDenfy says', esc(s ? s.overall || '—' : 'none')) + td('document', esc(s && s.docType)) + td('scanRef', '<code>' + esc(s && s.scanRef) + '</code>') + '</tr>').join('');
+  const tags = (s) => s && [...(s.fraudTags || []), ...(s.mismatchTags || [])].length ? [...(s.fraudTags || []), ...(s.mismatchTags || [])].map(esc).join(', ') : '—';
+  const scanRefCell = (s) => {
+    if (!s) return '';
+    const code = '<code>' + esc(s.scanRef) + '</code>';
+    if (!settings.dashboardUrl) return code;
+    const href = settings.dashboardUrl.replaceAll('{scanRef}', encodeURIComponent(s.scanRef));
+    return code + ' <a href="' + esc(href) + '" target="_blank" rel="noopener noreferrer">open in iDenfy</a>';
+  };
+  $('sessions').innerHTML = '<tr><th scope="col">session</th><th scope="col">iDenfy says</th><th scope="col">iDenfy tags</th><th scope="col">document</th><th scope="col">scanRef</th></tr>' +
+    Object.entries(v.sessions).map(([role, s]) => '<tr>' + td('session', esc(role)) + td('iDenfy says', esc(s ? s.overall || '—' : 'none')) + td('iDenfy tags', tags(s)) + td('document', esc(s && s.docType)) + td('scanRef', scanRefCell(s)) + '</tr>').join('');
   $('audit').innerHTML = v.audit.length
     ? '<tr><th scope="col">when</th><th scope="col">what</th><th scope="col">by</th><th scope="col">reviewer</th><th scope="col">note</th></tr>' + v.audit.map((a) => '<tr>' + td('when', esc(a.at)) + td('what', esc(a.action) + (a.to ? ' → ' + esc(a.to.status) : '')) + td('by', esc(a.by ?? '(not authenticated: local)')) + td('reviewer', esc(a.reviewer)) + td('note', esc(a.note)) + '</tr>').join('')
     : '<tr><td class="muted">Nothing yet.</td></tr>';
@@ -215,5 +225,6 @@ $('eraseConfirm').addEventListener('click', async () => {
   } catch (err) { fail(err); }
 });
 $('reviewer').value = localStorage.getItem('reviewer') || '';
+api('GET', '/settings').then((s) => { settings = s; }).catch(fail);
 loadQueue(false).catch(fail);
 </script></body></html>`;

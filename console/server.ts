@@ -22,9 +22,28 @@ export interface ConsoleServer {
   close(): Promise<void>;
 }
 
-export async function startConsole(api: MultidocClient, port = 3002): Promise<ConsoleServer> {
+export interface ConsoleOptions {
+  /** A link to each session in iDenfy's dashboard: an https URL with `{scanRef}` where the session goes. */
+  dashboardUrl?: string;
+}
+
+/** Refuses a dashboard pattern that is no https URL or has no place for the session. */
+export function checkDashboardUrl(pattern: string | undefined): string | undefined {
+  if (pattern === undefined || pattern === '') return undefined;
+  const filled = pattern.replaceAll('{scanRef}', 'scan');
+  if (!pattern.includes('{scanRef}') || !URL.canParse(filled) || new URL(filled).protocol !== 'https:')
+    throw new Error('--dashboard: an https URL with {scanRef} where the session goes');
+  return pattern;
+}
+
+export async function startConsole(
+  api: MultidocClient,
+  port = 3002,
+  opts: ConsoleOptions = {},
+): Promise<ConsoleServer> {
+  const settings = { dashboardUrl: checkDashboardUrl(opts.dashboardUrl) ?? null };
   const server = createServer((req, res) => {
-    handle(api, req, res, server).catch((err: unknown) => answerError(res, err));
+    handle(api, settings, req, res, server).catch((err: unknown) => answerError(res, err));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -34,7 +53,13 @@ export async function startConsole(api: MultidocClient, port = 3002): Promise<Co
   return { url, server, close: () => new Promise((r) => server.close(() => r())) };
 }
 
-async function handle(api: MultidocClient, req: IncomingMessage, res: ServerResponse, server: Server) {
+async function handle(
+  api: MultidocClient,
+  settings: { dashboardUrl: string | null },
+  req: IncomingMessage,
+  res: ServerResponse,
+  server: Server,
+) {
   const { port } = server.address() as AddressInfo;
   if (req.headers.host !== `127.0.0.1:${port}` && req.headers.host !== `localhost:${port}`) {
     return json(res, 403, {
@@ -60,6 +85,7 @@ async function handle(api: MultidocClient, req: IncomingMessage, res: ServerResp
   const match = /^\/api\/verifications\/([^/]+)(\/review)?$/.exec(url.pathname);
   const id = match ? verificationId(match[1] ?? '') : '';
   const cursor = url.searchParams.get('cursor') ?? undefined;
+  if (req.method === 'GET' && url.pathname === '/api/settings') return json(res, 200, settings);
   if (req.method === 'GET' && url.pathname === '/api/queue') {
     return json(res, 200, await api.reviewQueue({ limit: 20, cursor }));
   }

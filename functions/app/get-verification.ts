@@ -16,8 +16,16 @@ function view(v: Verification, results: SessionResult[], audit: AuditEntry[]) {
   const session = (ref: SessionRef | undefined, role: SessionResult['role']) => {
     if (!ref) return null;
     const r = results.find((x) => x.role === role && x.scanRef === ref.scanRef);
+    // iDenfy's tags are its verdicts (NAME, DOC_EXPIRED, AUTO_UNVERIFIABLE…), not the person's data.
     return r
-      ? { scanRef: ref.scanRef, overall: r.overall, final: r.final, docType: r.document.documentType ?? null }
+      ? {
+          scanRef: ref.scanRef,
+          overall: r.overall,
+          final: r.final,
+          docType: r.document.documentType ?? null,
+          fraudTags: r.fraudTags,
+          mismatchTags: r.mismatchTags,
+        }
       : { scanRef: ref.scanRef, final: false, docType: null };
   };
   return {

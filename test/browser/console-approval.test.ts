@@ -20,7 +20,9 @@ beforeAll(async () => {
   risky = await startTestSystem('console-approval', {
     context: { secondApprovalReasons: 'FIRST_NAME_MISMATCH' },
   });
-  consoleTwo = await startConsole(new MultidocClient({ baseUrl: risky.apiUrl }), 0);
+  consoleTwo = await startConsole(new MultidocClient({ baseUrl: risky.apiUrl }), 0, {
+    dashboardUrl: 'https://admin.idenfy.test/verifications/{scanRef}',
+  });
   browser = await launchChromium();
 });
 
@@ -30,12 +32,14 @@ afterAll(async () => {
   await risky?.stop();
 });
 
-it('a risky reason: the first approval waits and says so; a second reviewer decides', async () => {
+it('a risky reason: the first approval waits and says so; a second reviewer decides; iDenfy tags and dashboard links', async () => {
   const { verificationId } = await twoStepJourney(
     risky,
     'console-risky',
     { docFirstName: 'JÜRGEN' },
     { docFirstName: 'PETER' },
+    {},
+    { overall: 'SUSPECTED', mismatchTags: ['NAME'] },
   );
   const page = await browser.newPage();
   await page.goto(consoleTwo.url);
@@ -53,5 +57,24 @@ it('a risky reason: the first approval waits and says so; a second reviewer deci
   await page.click('#approve');
   await page.waitForSelector('#status.VERIFIED');
   expect(await page.isHidden('#waiting')).toBe(true);
+  // iDenfy's own verdicts per session, and a link to each session in its dashboard.
+  const documentRow = page.locator('#sessions tr').nth(2); // the header, the identity session, the document session
+  expect(await documentRow.textContent()).toContain('NAME');
+  expect(await documentRow.locator('a').getAttribute('href')).toMatch(
+    /^https:\/\/admin\.idenfy\.test\/verifications\/[^/]+$/,
+  );
+  expect(await documentRow.locator('a').getAttribute('rel')).toBe('noopener noreferrer');
   expect(await seriousFindings(page)).toEqual([]);
+});
+
+it('refuses a dashboard pattern that is no https URL or has no place for the session', async () => {
+  const { checkDashboardUrl } = await import('../../console/server');
+  expect(checkDashboardUrl(undefined)).toBeUndefined();
+  for (const bad of [
+    'https://admin.idenfy.test/verifications',
+    'javascript:alert(1)//{scanRef}',
+    'http://x/{scanRef}',
+    '{scanRef}',
+  ])
+    expect(() => checkDashboardUrl(bad)).toThrow('--dashboard: an https URL with {scanRef}');
 });
