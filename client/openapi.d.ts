@@ -399,6 +399,18 @@ export interface components {
                 identity: components["schemas"]["Session"];
                 document: null | components["schemas"]["Session"];
             };
+            /** @description The plan's steps in order (docs/plans.md), each with its session and latest result; a step not reached yet has nulls. `sessions` holds the first two for clients written before plans. */
+            steps: {
+                id: string;
+                /** @enum {unknown} */
+                kind: "IDENTITY" | "DOCUMENT";
+                scanRef: string | null;
+                overall: string | null;
+                final: boolean;
+                docType: string | null;
+                /** @description the additional steps iDenfy reported on the session (UTILITY_BILL, …) */
+                additionalSteps: string[];
+            }[];
             report: null | components["schemas"]["Report"];
             /** @description Final results iDenfy sent after the decision that contradict it (e.g. DENIED after VERIFIED), oldest first. The status did not move; a person decides. Empty when none. */
             providerResultChanged: {

@@ -3,6 +3,7 @@
 import { planOf } from '../domain/plans';
 import type { SessionResult } from '../domain/types';
 import { notFound } from './errors';
+import { stepsView } from './events/builders';
 import type { AuditEntry, SessionRef, Verification } from './model';
 import type { VerificationReads } from './ports/repository';
 
@@ -31,6 +32,8 @@ function view(v: Verification, results: SessionResult[], audit: AuditEntry[]) {
   return {
     ...summary(v),
     sessions: { identity: session(v.identity, 'IDENTITY'), document: session(v.document, 'DOCUMENT') },
+    // The same sessions by the plan's steps (`sessions` stays for clients written before plans).
+    steps: stepsView(v, results),
     report: v.report ?? null,
     // iDenfy contradicted the decision afterwards (the status did not move): a person should look.
     providerResultChanged: v.providerResultChanged ?? [],

@@ -3,7 +3,7 @@
  * lines and the writes that change it. The ports it is read and written through are in ports/; the
  * ways a write can be refused, in store-errors.ts.
  */
-import type { PlanRef } from '../domain/plans';
+import type { PlanRef, StepRef } from '../domain/plans';
 import type {
   FinalStatus,
   MatchReport,
@@ -58,6 +58,8 @@ export interface Verification {
   firstApproval?: FirstApproval;
   /** The plan it started with (absent: written before plans, its method's built-in plan, version 1). */
   plan?: PlanRef;
+  /** Its plan's steps, ids and kinds, as they were when it started (absent: written before plans). */
+  planSteps?: StepRef[];
   /** iDenfy's additional steps on the document session, from the plan (a proof of address, …). */
   documentAdditionalSteps?: Record<string, unknown>;
   /** iDenfy sandbox outcomes asked for at start (a stack configured for the sandbox only: the smoke test). */

@@ -234,6 +234,7 @@ async function mint(req: StartVerificationRequest, baseUrl: string, deps: StartD
       address: req.address,
     },
     plan: { id: plan.id, version: plan.version },
+    planSteps: plan.steps.map((s) => ({ id: s.id, kind: s.kind })),
     documentTypes,
     identityDocumentTypes: identityStep.documentTypes,
     ...(documentFaceCheck ? { documentFaceCheck: true } : {}),

@@ -47,6 +47,18 @@ export function planOf(v: { plan?: PlanRef; method: Method }): PlanRef {
   return v.plan ?? { id: METHOD_PLANS[v.method], version: 1 };
 }
 
+export interface StepRef {
+  id: string;
+  kind: PlanStep['kind'];
+}
+
+/** A verification's steps in plan order; one written before plans has its method's built-in steps. */
+export function stepsOf(v: { planSteps?: StepRef[]; method: Method }): StepRef[] {
+  if (v.planSteps) return v.planSteps;
+  const identity: StepRef = { id: 'identity', kind: 'IDENTITY' };
+  return v.method === 'TWO_SESSIONS' ? [identity, { id: 'permit', kind: 'DOCUMENT' }] : [identity];
+}
+
 /** iDenfy's additionalSteps for a plan's short form (step name → its settings), for every country and document type. */
 export function idenfyAdditionalSteps(
   steps: Record<string, { type: AdditionalStepType }> | undefined,

@@ -62,6 +62,32 @@ it('with-proof-of-address: the permit session asks for the proof and carries the
   expect(JSON.stringify(event)).not.toMatch(/gedimino/i);
   const got = await call('GET', '/verifications/{verificationId}', `/verifications/${verificationId}`);
   expect(got.body.plan).toEqual({ id: 'with-proof-of-address', version: 1 });
+  expect(got.body.steps).toEqual([
+    {
+      id: 'identity',
+      kind: 'IDENTITY',
+      scanRef: identitySession.scanRef,
+      overall: 'APPROVED',
+      final: true,
+      docType: expect.any(String),
+      additionalSteps: [],
+    },
+    {
+      id: 'permit',
+      kind: 'DOCUMENT',
+      scanRef: documentSession.scanRef,
+      overall: 'APPROVED',
+      final: true,
+      docType: 'RESIDENCE_PERMIT',
+      additionalSteps: ['UTILITY_BILL'],
+    },
+  ]);
+  expect(
+    (event?.detail as { steps: { id: string; scanRef: string }[] }).steps.map((s) => [s.id, s.scanRef]),
+  ).toEqual([
+    ['identity', identitySession.scanRef],
+    ['permit', documentSession.scanRef],
+  ]);
   expect(got.body).toMatchObject({ report: { documentChecks: { proofOfAddress: { verdict: 'MATCH' } } } });
   const list = await call('GET', '/verifications', '/verifications?clientId=plan-poa');
   expect((list.body.items as { plan: unknown }[])[0]?.plan).toEqual({
@@ -84,6 +110,7 @@ it('a plan added by configuration alone runs end to end: its document types, its
   expect(ok.view).toMatchObject({ status: 'VERIFIED' });
   const got = await call('GET', '/verifications/{verificationId}', `/verifications/${ok.verificationId}`);
   expect(got.body.plan).toEqual({ id: 'licence', version: 2 });
+  expect((got.body.steps as { id: string }[]).map((s) => s.id)).toEqual(['identity', 'licence']);
   // The permit is not what this plan asked for.
   const permit = await twoStepJourney(
     system,
@@ -129,6 +156,21 @@ describe('what a start may name', () => {
     });
     expect(b.status).toBe(201);
     expect(b.body).toMatchObject({ method: 'TWO_SESSIONS', plan: { id: 'licence', version: 2 } });
+    // A step not reached yet: nulls.
+    const pending = await call(
+      'GET',
+      '/verifications/{verificationId}',
+      `/verifications/${b.body.verificationId}`,
+    );
+    expect((pending.body.steps as unknown[])[1]).toEqual({
+      id: 'licence',
+      kind: 'DOCUMENT',
+      scanRef: null,
+      overall: null,
+      final: false,
+      docType: null,
+      additionalSteps: [],
+    });
   });
 
   it('a repeated start naming another plan: 409 CLAIM_DIFFERS naming plan; the same plan resumes', async () => {
@@ -157,12 +199,23 @@ it('a verification written before plans reads as its method’s built-in plan, v
     new UpdateCommand({
       TableName: process.env.TABLE_NAME,
       Key: { pk: `V#${verificationId}`, sk: 'VERIFICATION' },
-      UpdateExpression: 'REMOVE #plan',
+      UpdateExpression: 'REMOVE #plan, planSteps',
       ExpressionAttributeNames: { '#plan': 'plan' },
     }),
   );
   const got = await call('GET', '/verifications/{verificationId}', `/verifications/${verificationId}`);
   expect(got.body.plan).toEqual({ id: 'additional-step', version: 1 });
+  expect(got.body.steps).toEqual([
+    {
+      id: 'identity',
+      kind: 'IDENTITY',
+      scanRef: expect.any(String),
+      overall: null,
+      final: false,
+      docType: null,
+      additionalSteps: [],
+    },
+  ]);
   // Resumed as it is, not refused for naming no plan.
   const again = await call('POST', '/verifications', '/verifications', {
     clientId: 'plan-old',

@@ -6,7 +6,7 @@
  */
 
 import type { ReviewDecision } from '../../domain/lifecycle';
-import { planOf } from '../../domain/plans';
+import { planOf, stepsOf } from '../../domain/plans';
 import type { FinalStatus, PublicChecks, ReasonCode, SessionResult } from '../../domain/types';
 import type { ProviderResultChange, Verification } from '../model';
 import type { Sessions } from './details';
@@ -30,6 +30,38 @@ export function eventSessions(v: Verification, results: SessionResult[]): Sessio
         }
       : null,
   };
+}
+
+/**
+ * Each step of the verification's plan with its session and the latest result (none yet: nulls). The
+ * first step is the identity session, the second the document session (the flow runs two at most).
+ */
+export function stepsView(v: Verification, results: SessionResult[]) {
+  return stepsOf(v).map((step, i) => {
+    const session = i === 0 ? v.identity : i === 1 ? v.document : undefined;
+    const role = step.kind === 'IDENTITY' ? 'IDENTITY' : 'DOCUMENT';
+    const r = session ? resultFor(results, role, session.scanRef) : undefined;
+    return {
+      id: step.id,
+      kind: step.kind,
+      scanRef: session?.scanRef ?? null,
+      overall: r?.overall ?? null,
+      final: r?.final ?? false,
+      docType: r?.document.documentType ?? null,
+      additionalSteps: r?.additionalStep?.steps ?? [],
+    };
+  });
+}
+
+/** The steps as events carry them: no more than a subscriber routes on. */
+function eventSteps(v: Verification, results: SessionResult[]) {
+  return stepsView(v, results).map(({ id, kind, scanRef, overall, docType }) => ({
+    id,
+    kind,
+    scanRef,
+    overall,
+    docType,
+  }));
 }
 
 /** The next version of a verification's events: its stable eventId and the head every detail shares. */
@@ -70,6 +102,7 @@ export function finalizedEvent(
       reasons: decision.reasons,
       policyVersion,
       sessions: eventSessions(v, results),
+      steps: eventSteps(v, results),
       checks: decision.checks,
       decidedAt,
     },
@@ -94,6 +127,7 @@ export function reviewedEvent(
       previousStatus: 'REQUIRES_REVIEW',
       reasons: to.reasons,
       sessions: eventSessions(v, results),
+      steps: eventSteps(v, results),
       checks: v.checks ?? {},
       review,
       decidedAt: v.decidedAt ?? review.reviewedAt,
@@ -142,6 +176,7 @@ export function providerResultChangedEvent(
       previousStatus: v.status,
       reasons: v.reasons,
       sessions: eventSessions(v, results),
+      steps: eventSteps(v, results),
       checks: v.checks ?? {},
       decidedAt: v.decidedAt ?? change.at,
       session: change.role,

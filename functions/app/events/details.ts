@@ -33,6 +33,16 @@ export type Reasons = (
   | 'ADDRESS_PROOF_TOO_OLD'
   | 'CANCELLED'
 )[];
+/**
+ * The plan's steps in order, each with its session and the latest result's overall and document type (nulls for a step not reached). Absent only on an event written before plans.
+ */
+export type Steps = {
+  id: string;
+  kind: 'IDENTITY' | 'DOCUMENT';
+  scanRef: string | null;
+  overall: string | null;
+  docType: string | null;
+}[];
 
 export interface EventDetails {
   finalized: DetailOfVerificationFinalized;
@@ -58,6 +68,7 @@ export interface DetailOfVerificationFinalized {
   reasons: Reasons;
   policyVersion: string;
   sessions: Sessions;
+  steps?: Steps;
   checks: Checks;
   decidedAt: string;
 }
@@ -108,6 +119,7 @@ export interface DetailOfVerificationReviewed {
   previousStatus: 'REQUIRES_REVIEW';
   reasons: Reasons;
   sessions: Sessions;
+  steps?: Steps;
   checks: Checks;
   review: {
     decision: 'APPROVE' | 'REJECT';
@@ -161,6 +173,7 @@ export interface DetailOfVerificationProviderResultChanged {
   previousStatus: 'VERIFIED' | 'REQUIRES_REVIEW' | 'REJECTED' | 'EXPIRED';
   reasons: Reasons;
   sessions: Sessions;
+  steps?: Steps;
   checks: Checks;
   decidedAt: string;
   session: 'IDENTITY' | 'DOCUMENT';
