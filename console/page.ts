@@ -39,6 +39,7 @@ button,input,textarea{font:inherit;padding:.35rem .5rem}button{cursor:pointer}
   <div class="scroll"><table class="queue" id="queue"></table></div>
   <button id="more" type="button" hidden>Load more</button>
   <button id="reload" type="button">Reload the queue</button>
+  <p class="muted" id="keys">Keys: <kbd>j</kbd>/<kbd>k</kbd> next/previous, <kbd>a</kbd> approve, <kbd>r</kbd> reject (each asks first), outside a text field.</p>
 </section>
 <section id="detail" aria-labelledby="detailTitle" hidden>
   <h2 id="detailTitle">Verification <code id="vid"></code></h2>
@@ -223,6 +224,23 @@ $('eraseConfirm').addEventListener('click', async () => {
     await open(current.verificationId);
     await loadQueue(false);
   } catch (err) { fail(err); }
+});
+// Keyboard: j/k move through the queue, a/r approve/reject after a confirmation. Never while typing.
+document.addEventListener('keydown', (ev) => {
+  const typing = ev.target.closest && ev.target.closest('input, textarea, select, [contenteditable]');
+  if (typing || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+  const ids = [...document.querySelectorAll('#queue tr[data-id]')].map((tr) => tr.dataset.id);
+  const at = current ? ids.indexOf(current.verificationId) : -1;
+  if (ev.key === 'j' || ev.key === 'k') {
+    const next = ids[ev.key === 'j' ? Math.min(at + 1, ids.length - 1) : Math.max(at - 1, 0)];
+    if (next) { ev.preventDefault(); open(next).then(() => $('vid').scrollIntoView({ block: 'nearest' })).catch(fail); }
+    return;
+  }
+  if ((ev.key === 'a' || ev.key === 'r') && current && !$('decide').hidden) {
+    ev.preventDefault();
+    const decision = ev.key === 'a' ? 'APPROVE' : 'REJECT';
+    if (confirm((decision === 'APPROVE' ? 'Approve' : 'Reject') + ' verification ' + current.verificationId + '?')) decide(decision).catch(fail);
+  }
 });
 $('reviewer').value = localStorage.getItem('reviewer') || '';
 api('GET', '/settings').then((s) => { settings = s; }).catch(fail);

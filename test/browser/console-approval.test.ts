@@ -78,3 +78,51 @@ it('refuses a dashboard pattern that is no https URL or has no place for the ses
   ])
     expect(() => checkDashboardUrl(bad)).toThrow('--dashboard: an https URL with {scanRef}');
 });
+
+it('the keyboard: j/k move through the queue, r rejects after a confirmation, nothing while typing', async () => {
+  const ids: string[] = [];
+  for (const clientId of ['console-keys-a', 'console-keys-b']) {
+    const { verificationId } = await twoStepJourney(
+      risky,
+      clientId,
+      { docLastName: 'MÜLLER' },
+      { docLastName: 'SCHMIDT' },
+    );
+    ids.push(verificationId);
+  }
+  const page = await browser.newPage();
+  await page.goto(consoleTwo.url);
+  await page.fill('#reviewer', 'Keyboard Reviewer');
+  await page.waitForSelector(`#queue tr[data-id="${ids[1]}"]`);
+  const queue = await page.evaluate(
+    "[...document.querySelectorAll('#queue tr[data-id]')].map((r) => r.dataset.id)",
+  );
+  const order = (queue as string[]).filter((id) => ids.includes(id));
+  // Typing a j into the name field moves nothing.
+  await page.focus('#reviewer');
+  await page.keyboard.press('j');
+  expect(await page.isHidden('#detail')).toBe(true);
+  await page.locator('h1').click();
+  const goTo = async (key: string, id: string | undefined) => {
+    await page.keyboard.press(key);
+    await page.waitForSelector(`#vid:text-is("${id}")`);
+  };
+  // j from nothing opens the first; the ones of this test are the last two in the queue.
+  for (const id of queue as string[]) {
+    await goTo('j', id);
+    if (id === order[1]) break;
+  }
+  await goTo('k', order[0]);
+  // r asks first: dismissed, nothing is sent; accepted, it is rejected. One review request in all.
+  const reviews: string[] = [];
+  page.on('request', (r) => {
+    if (r.url().endsWith('/review')) reviews.push(r.url());
+  });
+  page.once('dialog', (d) => void d.dismiss());
+  await page.keyboard.press('r');
+  page.once('dialog', (d) => void d.accept());
+  await page.keyboard.press('r');
+  await page.waitForSelector('#status.REJECTED');
+  expect(reviews).toHaveLength(1);
+  expect(await seriousFindings(page)).toEqual([]);
+});
