@@ -94,6 +94,8 @@ async function main(): Promise<void> {
       defaultSuccessUrl: `http://127.0.0.1:${apiPort}/?result=success`,
       defaultErrorUrl: `http://127.0.0.1:${apiPort}/?result=error`,
       defaultUnverifiedUrl: `http://127.0.0.1:${apiPort}/?result=unverified`,
+      // The additional-step plan as iDenfy's guide has it: the second document uploaded in the one session.
+      additionalSteps: JSON.stringify({ ALL: { ALL: { RESIDENCE_PERMIT: { type: 'UPLOAD' } } } }),
       ...(process.env.SWEEP_INTERVAL_MINUTES
         ? { sweepIntervalMinutes: Number(process.env.SWEEP_INTERVAL_MINUTES) }
         : {}),

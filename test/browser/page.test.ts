@@ -242,3 +242,33 @@ describe('every state right from its URL (1280 px)', () => {
     await page.screenshot({ path: join(shots, 'browser-denied-1280.png'), fullPage: true });
   });
 });
+
+it('with-proof-of-address: the hosted document step offers the utility bill; what it reads is judged', async () => {
+  const run = async (clientId: string, proof: string, tooOld: boolean) => {
+    const page = await browser.newPage();
+    await page.goto(system.apiUrl);
+    await page.fill('input[name=clientId]', clientId);
+    await page.fill('input[name=address]', 'Žirmūnų g. 70-12, Vilnius');
+    await page.selectOption('select[name=plan]', 'with-proof-of-address');
+    await page.click('#startButton');
+    await page.waitForSelector('#status.PENDING');
+    await page.click('#flow');
+    await page.waitForSelector('h1:has-text("Identity verification")');
+    // The identity step asks for no additional step.
+    expect(await page.locator('legend', { hasText: 'Additional steps' }).count()).toBe(0);
+    await page.click('#finish');
+    await page.waitForSelector('h1:has-text("Document verification")');
+    expect(await page.textContent('form')).toContain('Additional steps: UTILITY_BILL (EXTRACT)');
+    await page.fill('input[name=utilityBillAddress]', proof);
+    if (tooOld) await page.check('input[name=utilityBillTooOld]');
+    await page.click('#finish');
+    await page.waitForURL(/\/\?verification=/);
+    await page.waitForSelector('#status:not(.PENDING)', { timeout: 30_000 });
+    return page;
+  };
+  const matched = await run('browser-poa-1', 'ZIRMUNU GATVE 70 butas 12, Vilnius', false);
+  expect(await matched.getAttribute('#status', 'class')).toContain('VERIFIED');
+  const old = await run('browser-poa-2', 'Žirmūnų g. 70-12, Vilnius', true);
+  expect(await old.getAttribute('#status', 'class')).toContain('REQUIRES_REVIEW');
+  expect(await old.textContent('#summary')).toContain('the proof of address is too old');
+});
