@@ -39,8 +39,25 @@ async function checkPorts(): Promise<void> {
   process.exit(1);
 }
 
+/** More configuration for the local stack (`LOCAL_CONTEXT`, CDK context as JSON: plans, secondApprovalReasons…). */
+function localContext(): Record<string, unknown> {
+  const raw = process.env.LOCAL_CONTEXT;
+  if (!raw) return {};
+  try {
+    const value: unknown = JSON.parse(raw);
+    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // Said below, with what it should be.
+  }
+  console.error(
+    'LOCAL_CONTEXT must be a JSON object of configuration keys (docs/deploy.md), e.g. \'{"defaultPlan":"with-proof-of-address"}\'',
+  );
+  process.exit(1);
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
+  const extraContext = localContext();
   await checkPorts();
   let moto: Emulator | undefined;
   let system: LocalSystem | undefined;
@@ -96,6 +113,7 @@ async function main(): Promise<void> {
       defaultUnverifiedUrl: `http://127.0.0.1:${apiPort}/?result=unverified`,
       // The additional-step plan as iDenfy's guide has it: the second document uploaded in the one session.
       additionalSteps: JSON.stringify({ ALL: { ALL: { RESIDENCE_PERMIT: { type: 'UPLOAD' } } } }),
+      ...extraContext,
       ...(process.env.SWEEP_INTERVAL_MINUTES
         ? { sweepIntervalMinutes: Number(process.env.SWEEP_INTERVAL_MINUTES) }
         : {}),

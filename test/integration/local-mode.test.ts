@@ -119,7 +119,8 @@ describe('served from the template, as Lambda and SQS would', () => {
     const dlqUrl = Object.values(system.provisioned.resources).find((r) => r.arn === dlqArn)?.ref ?? '';
 
     const clientId = 'redrive-1';
-    const { verificationId, identity } = await startVerification(system, { clientId });
+    const { verificationId, identity, start } = await startVerification(system, { clientId });
+    expect(start.body.plan).toEqual({ id: 'with-proof-of-address', version: 1 });
     const done = await simComplete(system, identity.scanRef, {});
     const { document } = await continueToDocument(system, done.redirectTo, clientId, verificationId);
     // The comparator is down: its work lands in the dead-letter queue, as after repeated failures.
@@ -168,7 +169,8 @@ describe('npm start', () => {
   // No start-up time is asserted (a shared machine is noisy: `npm run bench` reports it); the wait
   // below only keeps a hung start from blocking the run forever.
   it('becomes healthy, runs a journey to one event line, and Ctrl-C leaves no process behind', async () => {
-    const started = await spawnNpmStart();
+    // Configuration through LOCAL_CONTEXT: the default plan asks for a proof of address too.
+    const started = await spawnNpmStart({ LOCAL_CONTEXT: '{"defaultPlan":"with-proof-of-address"}' });
     child = started.child;
     const { eventsFile, output } = started;
     const { simulator: simulatorPort, moto: motoPort } = started.ports;
@@ -210,6 +212,13 @@ describe('npm start', () => {
     ).toEqual([]);
     await expect(fetch(`http://127.0.0.1:${motoPort}/moto-api/`)).rejects.toThrow();
   }, 240_000);
+
+  it('a LOCAL_CONTEXT that is no JSON object fails at once, saying what it should be', async () => {
+    const { child: run, output } = await spawnNpmStart({ LOCAL_CONTEXT: '["plans"]' });
+    const code = await new Promise<number | null>((resolve) => run.once('exit', resolve));
+    expect(code).toBe(1);
+    expect(output()).toContain('LOCAL_CONTEXT must be a JSON object of configuration keys');
+  });
 
   it('a port in use fails at once, naming the service, the port and its variable; nothing is started', async () => {
     const held = createServer();
