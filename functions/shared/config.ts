@@ -138,9 +138,9 @@ export function tokenConfig(source: Source = process.env) {
     tokenExpirySeconds: r.integer('TOKEN_EXPIRY_SECONDS', 60),
     /** `just-in-time` creates the document session at the continue link; `upfront` at start. */
     documentSessionMode: r.oneOf('DOCUMENT_SESSION_MODE', ['just-in-time', 'upfront'] as const),
-    /** The plans on offer (built-in ones made of the keys above, and the deployment's own), by id. */
     /** Reasons whose approval needs a second, different reviewer (none by default). */
     secondApprovalReasons: r.parsed('SECOND_APPROVAL_REASONS', reasonList) ?? [],
+    /** The plans on offer (built-in ones made of the keys above, and the deployment's own), by id. */
     plans: r.parsed('PLANS', (raw) => resolvePlans(raw, base, defaultPlan)) ?? new Map<string, Plan>(),
     defaultPlan,
     /** `sandbox`: iDenfy's DEV keys, so a start may ask for a dummy outcome (the smoke test). */
