@@ -83,7 +83,10 @@ it('with-proof-of-address: the permit session asks for the proof and carries the
     },
   ]);
   expect(
-    (event?.detail as { steps: { id: string; scanRef: string }[] }).steps.map((s) => [s.id, s.scanRef]),
+    ((event?.detail as { steps?: { id: string; scanRef: string }[] } | undefined)?.steps ?? []).map((s) => [
+      s.id,
+      s.scanRef,
+    ]),
   ).toEqual([
     ['identity', identitySession.scanRef],
     ['permit', documentSession.scanRef],
