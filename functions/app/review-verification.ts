@@ -54,15 +54,7 @@ export async function reviewVerification(verificationId: string, req: ReviewRequ
     }
   }
   const outbox = reviewedEvent(v, results, to, { decision: req.decision, reviewedAt: at });
-  const audit: AuditEntry = {
-    at,
-    action: 'REVIEWED',
-    by: req.principal,
-    reviewer: req.reviewer,
-    from: { status: v.status, reasons: v.reasons },
-    to,
-    note: req.note ?? null,
-  };
+  const audit = auditLine(v, req, at, 'REVIEWED', to);
   const write = {
     ...to,
     updatedAt: at,
@@ -73,17 +65,7 @@ export async function reviewVerification(verificationId: string, req: ReviewRequ
   try {
     await deps.repo.saveReview(verificationId, v.version, write, audit, deps.retentionDays);
   } catch (err) {
-    if (!(err instanceof VersionConflict)) throw err;
-    // A concurrent review won (say what it is now), or something else changed meanwhile (a late
-    // result from iDenfy, an erasure): the reviewer should look again before deciding.
-    const now = await deps.repo.get(verificationId);
-    if (now?.status === 'REQUIRES_REVIEW' && !now.erasure) {
-      throw changed(
-        'the verification changed meanwhile (a late result from iDenfy, say): read it again, then decide',
-      );
-    }
-    if (now?.erasure) throw invalidState('erased: an erased verification cannot be reviewed');
-    throw notReviewable(now?.status ?? v.status);
+    throw await whyRefused(err, v, deps);
   }
   // What the transaction wrote, without reading it back; the review stands even if the publish fails
   // now: the sweep retries the outbox.
@@ -95,25 +77,45 @@ export async function reviewVerification(verificationId: string, req: ReviewRequ
 /** The first of two approvals: recorded and audited; the status stays REQUIRES_REVIEW, nothing is published. */
 async function recordFirstApproval(v: Verification, req: ReviewRequest, at: string, deps: ReviewDeps) {
   const approval: FirstApproval = { by: req.principal, reviewer: req.reviewer, at };
-  const audit: AuditEntry = {
-    at,
-    action: 'APPROVAL_RECORDED',
-    by: req.principal,
-    reviewer: req.reviewer,
-    from: { status: v.status, reasons: v.reasons },
-    note: req.note ?? null,
-  };
+  const audit = auditLine(v, req, at, 'APPROVAL_RECORDED');
   try {
     await deps.repo.saveFirstApproval(v.verificationId, v.version, approval, audit, deps.retentionDays);
   } catch (err) {
-    if (!(err instanceof VersionConflict)) throw err;
-    const now = await deps.repo.get(v.verificationId);
-    if (now?.erasure) throw invalidState('erased: an erased verification cannot be reviewed');
-    if (now?.status !== 'REQUIRES_REVIEW') throw notReviewable(now?.status ?? v.status);
-    // Another reviewer approved (or something else changed) meanwhile: look again, then decide.
-    throw changed(
-      'the verification changed meanwhile (another approval, a late result): read it again, then decide',
-    );
+    throw await whyRefused(err, v, deps);
   }
   return getVerificationView(v.verificationId, deps.repo);
+}
+
+/** The audit line of a review or of a first approval (which has no `to`: the status stays). */
+function auditLine(
+  v: Verification,
+  req: ReviewRequest,
+  at: string,
+  action: 'REVIEWED' | 'APPROVAL_RECORDED',
+  to?: AuditEntry['to'],
+): AuditEntry {
+  return {
+    at,
+    action,
+    by: req.principal,
+    reviewer: req.reviewer,
+    from: { status: v.status, reasons: v.reasons },
+    ...(to ? { to } : {}),
+    note: req.note ?? null,
+  };
+}
+
+/**
+ * What to tell a reviewer whose write lost (VersionConflict): erased, no longer reviewable (another
+ * review won), or changed meanwhile (another approval, a late result from iDenfy): read it again,
+ * then decide. Anything else is rethrown as it is.
+ */
+async function whyRefused(err: unknown, v: Verification, deps: Pick<ReviewDeps, 'repo'>): Promise<unknown> {
+  if (!(err instanceof VersionConflict)) return err;
+  const now = await deps.repo.get(v.verificationId);
+  if (now?.erasure) return invalidState('erased: an erased verification cannot be reviewed');
+  if (now?.status !== 'REQUIRES_REVIEW') return notReviewable(now?.status ?? v.status);
+  return changed(
+    'the verification changed meanwhile (another approval, a late result from iDenfy): read it again, then decide',
+  );
 }

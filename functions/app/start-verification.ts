@@ -62,7 +62,7 @@ export async function startVerification(
     );
   }
   // A plan that does not exist, or contradicts the method, is refused before anything is claimed.
-  choosePlan(req, deps);
+  const plan = choosePlan(req, deps);
   const waitUntil = deps.now().getTime() + CLAIM_WAIT_MS;
   for (let attempt = 1; ; attempt++) {
     const now = deps.now();
@@ -92,7 +92,7 @@ export async function startVerification(
     if (!claimHeld) {
       const claim = { id: deps.newId(), until: now.getTime() + START_CLAIM_MS };
       if (await deps.repo.claimStart(req.clientId, claim, slot, now)) {
-        const verification = await mintAndStore(req, baseUrl, deps, claim.id);
+        const verification = await mintAndStore(req, plan, baseUrl, deps, claim.id);
         return { created: true, verification, redirectUrl: verification.identity.redirectUrl };
       }
     }
@@ -111,13 +111,14 @@ export async function startVerification(
  */
 async function mintAndStore(
   req: StartVerificationRequest,
+  plan: Plan,
   baseUrl: string,
   deps: StartDeps,
   claimId: string,
 ): Promise<Verification> {
   let verification: Verification;
   try {
-    verification = await mint(req, baseUrl, deps);
+    verification = await mint(req, plan, baseUrl, deps);
   } catch (err) {
     await deps.repo.releaseStart(req.clientId, claimId);
     throw err;
@@ -156,7 +157,12 @@ async function storeVerification(
 }
 
 /** Calls iDenfy for the verification's token(s) and builds the verification to store (nothing is stored). */
-async function mint(req: StartVerificationRequest, baseUrl: string, deps: StartDeps): Promise<Verification> {
+async function mint(
+  req: StartVerificationRequest,
+  plan: Plan,
+  baseUrl: string,
+  deps: StartDeps,
+): Promise<Verification> {
   const now = deps.now();
   const verificationId = deps.newId();
   const expiresAt = new Date(now.getTime() + deps.tokenExpirySeconds * 1000);
@@ -165,7 +171,6 @@ async function mint(req: StartVerificationRequest, baseUrl: string, deps: StartD
     errorUrl: req.errorUrl ?? deps.defaults.errorUrl,
     unverifiedUrl: req.unverifiedUrl ?? deps.defaults.unverifiedUrl,
   };
-  const plan = choosePlan(req, deps);
   const [identityStep, documentStep] = plan.steps as [Plan['steps'][number], Plan['steps'][number]?];
   const method = methodOf(plan);
   const twoSessions = method === 'TWO_SESSIONS';
